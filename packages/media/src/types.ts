@@ -1,3 +1,5 @@
+import type { MediaError } from './errors.js';
+
 /**
  * Shared media contracts. Time is always integer ticks with an explicit timescale
  * (FLV: 1000, MPEG-TS: 90000, MP4: per track); never float seconds.
@@ -54,3 +56,22 @@ export interface AudioTrack {
 }
 
 export type TrackInfo = VideoTrack | AudioTrack;
+
+/**
+ * What a streaming demuxer emits. Demuxers never throw: bad input becomes an `error` event
+ * (after which the demuxer ignores further input until `reset`) or a `warning` (recovered).
+ */
+export type DemuxEvent =
+  /** A track was configured or reconfigured (new sequence header / codec parameters). */
+  | { type: 'track'; track: TrackInfo }
+  | { type: 'packet'; packet: MediaPacket }
+  /** Script data such as FLV onMetaData: name plus decoded AMF0 value. */
+  | { type: 'script'; name: string; value: unknown; dts: number }
+  | { type: 'warning'; error: MediaError }
+  | { type: 'error'; error: MediaError };
+
+export interface Demuxer {
+  push(chunk: Uint8Array): DemuxEvent[];
+  /** End of input: emits what is pending and reports a truncated trailing unit as an error. */
+  flush(): DemuxEvent[];
+}
