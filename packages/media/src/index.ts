@@ -5,3 +5,6 @@ export { ByteWriter } from './io/byte-writer.js';
 export { BitReader, unescapeRbsp } from './io/bit-reader.js';
 export { ChunkQueue } from './io/chunk-queue.js';
 export { crc32Mpeg2 } from './io/crc32.js';
+export * from './amf/amf0-types.js';
+export { readAmf0Value, readAmf0Values } from './amf/amf0-reader.js';
+export { writeAmf0Value, encodeAmf0 } from './amf/amf0-writer.js';

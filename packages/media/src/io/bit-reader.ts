@@ -22,7 +22,9 @@ export class BitReader {
 
   /** Reads up to 32 bits as an unsigned number (arithmetic, so 32-bit values stay positive). */
   bits(count: number): number {
-    if (count < 0 || count > 32) throw new MalformedError(`cannot read ${count} bits at once`);
+    if (!Number.isInteger(count) || count < 0 || count > 32) {
+      throw new MalformedError(`cannot read ${count} bits at once`);
+    }
     if (count > this.bitsLeft) {
       throw new TruncatedError(`bitstream: need ${count} bits, ${this.bitsLeft} left`, {
         offset: this.bitPos >> 3,
@@ -47,6 +49,10 @@ export class BitReader {
   }
 
   skip(count: number): void {
+    // A negative count would move the cursor backwards and re-read bits.
+    if (!Number.isInteger(count) || count < 0) {
+      throw new MalformedError(`cannot skip ${count} bits`);
+    }
     if (count > this.bitsLeft) {
       throw new TruncatedError(`bitstream: cannot skip ${count} bits, ${this.bitsLeft} left`);
     }
@@ -67,6 +73,7 @@ export class BitReader {
   /** se(v): signed exp-Golomb (H.264 9.1.1): 1, -1, 2, -2, ... */
   se(): number {
     const k = this.ue();
+    if (k === 0) return 0; // not -(0 / 2), which is -0
     return k % 2 === 1 ? (k + 1) / 2 : -(k / 2);
   }
 }

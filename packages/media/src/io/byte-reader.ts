@@ -33,7 +33,8 @@ export class ByteReader {
   }
 
   need(count: number, what = 'data'): void {
-    if (count < 0 || this.pos + count > this.bytes.length) {
+    // Non-integer counts (NaN from bad arithmetic) would otherwise poison `pos`.
+    if (!Number.isInteger(count) || count < 0 || this.pos + count > this.bytes.length) {
       throw new TruncatedError(
         `${what}: need ${count} bytes at offset ${this.offset}, ${this.remaining} left`,
         { offset: this.offset },
@@ -104,7 +105,7 @@ export class ByteReader {
     return hi * 0x1_0000_0000 + lo;
   }
 
-  /** Little-endian unsigned 32-bit (AMF0 reference-free fields, FLV is big-endian elsewhere). */
+  /** Little-endian unsigned 32-bit (RTMP chunk message stream id; everything else is big-endian). */
   u32le(): number {
     this.need(4);
     const v = this.view.getUint32(this.pos, true);

@@ -10,7 +10,9 @@ export class ByteWriter {
   pos = 0;
 
   constructor(initialCapacity = 256) {
-    this.buf = new Uint8Array(Math.max(16, initialCapacity));
+    // NaN or Infinity would leave a zero-size buffer that ensure() can never grow.
+    const cap = Number.isSafeInteger(initialCapacity) ? Math.max(16, initialCapacity) : 256;
+    this.buf = new Uint8Array(cap);
     this.view = new DataView(this.buf.buffer);
   }
 
@@ -125,9 +127,11 @@ export class ByteWriter {
   }
 
   fourcc(code: string): this {
-    if (code.length !== 4) throw new InvalidArgumentError(`fourcc must be 4 chars: "${code}"`);
+    if (code.length !== 4 || [...code].some((c) => c.charCodeAt(0) > 0x7f)) {
+      throw new InvalidArgumentError(`fourcc must be 4 ASCII chars: "${code}"`);
+    }
     this.ensure(4);
-    for (let i = 0; i < 4; i++) this.view.setUint8(this.pos + i, code.charCodeAt(i) & 0xff);
+    for (let i = 0; i < 4; i++) this.view.setUint8(this.pos + i, code.charCodeAt(i));
     this.pos += 4;
     return this;
   }
@@ -140,14 +144,18 @@ export class ByteWriter {
   /** Overwrite a u32 written earlier (box sizes, back-patched lengths). */
   patchU32(at: number, v: number): void {
     this.check(v, 0, 0xffffffff, 'u32');
-    if (at < 0 || at + 4 > this.pos) throw new InvalidArgumentError(`patch offset ${at} out of range`);
+    if (at < 0 || at + 4 > this.pos) {
+      throw new InvalidArgumentError(`patch offset ${at} out of range`);
+    }
     this.view.setUint32(at, v);
   }
 
   /** Overwrite a u24 written earlier (FLV DataSize). */
   patchU24(at: number, v: number): void {
     this.check(v, 0, 0xffffff, 'u24');
-    if (at < 0 || at + 3 > this.pos) throw new InvalidArgumentError(`patch offset ${at} out of range`);
+    if (at < 0 || at + 3 > this.pos) {
+      throw new InvalidArgumentError(`patch offset ${at} out of range`);
+    }
     this.view.setUint16(at, Math.floor(v / 256));
     this.view.setUint8(at + 2, v % 256);
   }

@@ -1,4 +1,4 @@
-import { LimitExceededError } from '../errors.js';
+import { InvalidArgumentError, LimitExceededError } from '../errors.js';
 
 /**
  * FIFO of byte chunks that lets a streaming parser look at and take exact byte counts no
@@ -51,6 +51,7 @@ export class ChunkQueue {
 
   /** The next `count` bytes without consuming them (a view when contiguous), or undefined. */
   peek(count: number): Uint8Array | undefined {
+    checkCount(count);
     if (count > this.size) return undefined;
     const first = this.chunks[0];
     if (count === 0) return new Uint8Array(0);
@@ -80,6 +81,7 @@ export class ChunkQueue {
 
   /** Drops up to `count` bytes; returns how many were dropped. */
   skip(count: number): number {
+    checkCount(count);
     let left = Math.min(count, this.size);
     const dropped = left;
     while (left > 0) {
@@ -105,5 +107,12 @@ export class ChunkQueue {
     this.chunks = [];
     this.head = 0;
     this.size = 0;
+  }
+}
+
+/** A negative count would grow `size` and rewind `offset`; refuse it loudly instead. */
+function checkCount(count: number): void {
+  if (!Number.isSafeInteger(count) || count < 0) {
+    throw new InvalidArgumentError(`byte count must be a non-negative integer, got ${count}`);
   }
 }
