@@ -1,3 +1,4 @@
+import type { Amf0Value } from './amf/amf0-types.js';
 import type { MediaError } from './errors.js';
 
 /**
@@ -66,7 +67,7 @@ export type DemuxEvent =
   | { type: 'track'; track: TrackInfo }
   | { type: 'packet'; packet: MediaPacket }
   /** Script data such as FLV onMetaData: name plus decoded AMF0 value. */
-  | { type: 'script'; name: string; value: unknown; dts: number }
+  | { type: 'script'; name: string; value: Amf0Value; dts: number }
   | { type: 'warning'; error: MediaError }
   | { type: 'error'; error: MediaError };
 

@@ -1,3 +1,4 @@
+import type { Amf0Value } from '../amf/amf0-types.js';
 import { readAmf0Values } from '../amf/amf0-reader.js';
 import type { MediaError } from '../errors.js';
 import {
@@ -323,7 +324,7 @@ export class FlvDemuxer implements Demuxer {
 
   /** E.4.4 SCRIPTDATA: a name string then its value (onMetaData: an ECMA array). */
   private onScript(body: Uint8Array, events: DemuxEvent[]): void {
-    const values: unknown[] = readAmf0Values(body, this.tagOffset + FLV_TAG_HEADER_SIZE);
+    const values: Amf0Value[] = readAmf0Values(body, this.tagOffset + FLV_TAG_HEADER_SIZE);
     let index = 0;
     // RTMP ingest sometimes records the "@setDataFrame" wrapper verbatim.
     if (values[0] === '@setDataFrame' && typeof values[1] === 'string') index = 1;
