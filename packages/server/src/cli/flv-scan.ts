@@ -1,0 +1,73 @@
+import type { AudioTrack, TrackInfo, TrackKind, VideoTrack } from '@tidecast/media';
+import { demuxFlvFile } from './flv-file-events.js';
+
+/** What a first pass over an FLV file learns, so the writing pass can emit exact headers. */
+export interface FlvScan {
+  kinds: TrackKind[];
+  video: VideoTrack | undefined;
+  audio: AudioTrack | undefined;
+  /** How often a track's configuration changed after its first sequence header. */
+  reconfigurations: number;
+  firstDtsMs: number | undefined;
+  /** Last packet end (dts + typical duration) minus the first dts. */
+  durationMs: number;
+  videoBytes: number;
+  audioBytes: number;
+  videoPackets: number;
+  audioPackets: number;
+}
+
+export async function scanFlvFile(path: string, progressLabel?: string): Promise<FlvScan> {
+  const scan: FlvScan = {
+    kinds: [],
+    video: undefined,
+    audio: undefined,
+    reconfigurations: 0,
+    firstDtsMs: undefined,
+    durationMs: 0,
+    videoBytes: 0,
+    audioBytes: 0,
+    videoPackets: 0,
+    audioPackets: 0,
+  };
+  const lastDts: Record<TrackKind, number | undefined> = { video: undefined, audio: undefined };
+  const lastStep: Record<TrackKind, number> = { video: 0, audio: 0 };
+  let maxEnd = 0;
+  await demuxFlvFile(
+    path,
+    (event) => {
+      if (event.type === 'track') {
+        noteTrack(scan, event.track);
+      } else if (event.type === 'packet') {
+        const { kind, dts, data, timescale } = event.packet;
+        const ms = (dts * 1000) / timescale;
+        if (!scan.kinds.includes(kind)) scan.kinds.push(kind);
+        scan.firstDtsMs = Math.min(scan.firstDtsMs ?? ms, ms);
+        const previous = lastDts[kind];
+        if (previous !== undefined && ms > previous) lastStep[kind] = ms - previous;
+        lastDts[kind] = ms;
+        maxEnd = Math.max(maxEnd, ms + lastStep[kind]);
+        if (kind === 'video') {
+          scan.videoBytes += data.length;
+          scan.videoPackets++;
+        } else {
+          scan.audioBytes += data.length;
+          scan.audioPackets++;
+        }
+      }
+    },
+    { progressLabel },
+  );
+  scan.durationMs = scan.firstDtsMs === undefined ? 0 : maxEnd - scan.firstDtsMs;
+  return scan;
+}
+
+function noteTrack(scan: FlvScan, track: TrackInfo): void {
+  if (track.kind === 'video') {
+    if (scan.video !== undefined) scan.reconfigurations++;
+    else scan.video = track;
+  } else {
+    if (scan.audio !== undefined) scan.reconfigurations++;
+    else scan.audio = track;
+  }
+}

@@ -1,0 +1,27 @@
+import { open } from 'node:fs/promises';
+
+export type ContainerFormat = 'flv' | 'mp4';
+
+/**
+ * Recognises a container from its first bytes: FLV by its "FLV" signature (FLV spec E.2),
+ * ISO BMFF by a leading ftyp/styp/moov/moof/free box (ISO/IEC 14496-12 4.2).
+ */
+export function sniffFormat(head: Uint8Array): ContainerFormat | undefined {
+  if (head[0] === 0x46 && head[1] === 0x4c && head[2] === 0x56) return 'flv';
+  if (head.length >= 8) {
+    const type = String.fromCharCode(...head.subarray(4, 8));
+    if (['ftyp', 'styp', 'moov', 'moof', 'free', 'skip', 'sidx'].includes(type)) return 'mp4';
+  }
+  return undefined;
+}
+
+export async function sniffFile(path: string): Promise<ContainerFormat | undefined> {
+  const handle = await open(path, 'r');
+  try {
+    const head = new Uint8Array(16);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return sniffFormat(head.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
