@@ -37,3 +37,52 @@ export {
 } from './flv/enhanced-flv.js';
 export { FLV_TIMESCALE } from './flv/flv-tracks.js';
 export { opusHeadFromDops } from './flv/flv-opus.js';
+export {
+  buildInitSegment,
+  mp4Timescale,
+  MOVIE_TIMESCALE,
+  VIDEO_TIMESCALE,
+} from './mp4/init-segment.js';
+export type { InitSegmentOptions } from './mp4/init-segment.js';
+export {
+  buildMediaSegment,
+  SYNC_SAMPLE_FLAGS,
+  NON_SYNC_SAMPLE_FLAGS,
+} from './mp4/media-segment.js';
+export type { FragmentSample, TrackFragment } from './mp4/media-segment.js';
+export { buildSidx } from './mp4/sidx-writer.js';
+export type { SidxOptions, SidxReference } from './mp4/sidx-writer.js';
+export { Mp4Fragmenter } from './mp4/mp4-fragmenter.js';
+export type {
+  Fmp4Chunk,
+  Fmp4InitChunk,
+  Fmp4MediaChunk,
+  Mp4FragmenterOptions,
+} from './mp4/mp4-fragmenter.js';
+export * from './codecs/h264/annexb.js';
+export * from './codecs/h264/h264-vui.js';
+export * from './codecs/h264/h264-sps.js';
+export * from './codecs/h264/h264-avcc.js';
+export * from './codecs/h265/h265-ptl.js';
+export * from './codecs/h265/h265-sps.js';
+export * from './codecs/h265/h265-hvcc.js';
+export * from './codecs/av1/av1-sequence-header.js';
+export * from './codecs/av1/av1-config.js';
+export * from './codecs/aac/aac-tables.js';
+export * from './codecs/aac/aac-asc.js';
+export * from './codecs/aac/aac-adts.js';
+export * from './codecs/mp3/mp3-header.js';
+export * from './codecs/opus/opus-head.js';
+export * from './codecs/codec-string.js';
+export * from './codecs/track-config.js';
+export { readBoxes, findBox, findBoxes, fieldsOf, findFields } from './mp4/box-reader.js';
+export type { Mp4Box, ReadBoxesOptions } from './mp4/box-reader.js';
+export { readFragmentedMp4 } from './mp4/fmp4-reader.js';
+export type {
+  Fmp4Sample,
+  Fmp4TrackInfo,
+  Mp4ReadResult,
+  ReadMp4Options,
+} from './mp4/fmp4-reader.js';
+export type { BoxFields, BoxFieldsKind, FieldsOf } from './mp4/mp4-boxes.js';
+export type { SidxFields } from './mp4/box-fields-moof.js';
