@@ -195,6 +195,29 @@ describe('tidecast remux on bad input', () => {
     expect(await leftovers()).toEqual([]);
   });
 
+  it('recovered damage (a wrong PreviousTagSize) is reported as a warning, not a failure', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const good = new Uint8Array(await readFile(await ensureFixture('h264-main-aac48-mono.flv')));
+    const damaged = good.slice();
+    // FLV spec E.3: the first tag starts at 13 (header 9 + PreviousTagSize0 4); its
+    // PreviousTagSize follows its 11-byte header and DataSize bytes.
+    const dataSize = (damaged[14] ?? 0) * 65536 + (damaged[15] ?? 0) * 256 + (damaged[16] ?? 0);
+    const prevTagSizeAt = 13 + 11 + dataSize;
+    damaged[prevTagSizeAt + 3] = (damaged[prevTagSizeAt + 3] ?? 0) ^ 0x55;
+    const file = join(dir, 'damaged.flv');
+    await writeFile(file, damaged);
+    const out = join(dir, 'damaged.mp4');
+    const loud = await runTidecast(['remux', file, out]);
+    expect(loud.exitCode).toBe(0);
+    expect(loud.stderr).toMatch(
+      new RegExp(`^warning: .*damaged\\.flv: offset ${prevTagSizeAt}: ChecksumError`),
+    );
+    expect(await ffmpegDecodeErrors(out)).toBe('');
+    const quiet = await runTidecast(['remux', '--quiet', file, join(dir, 'damaged-quiet.mp4')]);
+    expect(quiet.exitCode).toBe(0);
+    expect(quiet.stderr).toBe('');
+  });
+
   it('usage errors: unknown output type, missing input, same input and output', async () => {
     const input = await ensureFixture('h264-video-only.flv');
     const ext = await runTidecast(['remux', input, join(dir, 'x.avi')]);

@@ -14,7 +14,7 @@ Commands:
   help               Show this text.
 
 Options:
-  --quiet            remux: no warnings or progress on stderr.
+  --quiet            remux: no warnings or progress line on stderr.
   --tracks-only      probe: omit the packet list.
   -h, --help         Show this text.
 `;
@@ -29,11 +29,13 @@ export async function main(argv: string[]): Promise<number> {
       case 'probe':
         return await probeCommand(parseCommandArgs(rest, ['tracks-only'], 1, 'probe FILE'));
       case undefined:
+        process.stderr.write(USAGE);
+        return EXIT_USAGE;
       case 'help':
       case '--help':
       case '-h':
         process.stdout.write(USAGE);
-        return command === undefined ? EXIT_USAGE : 0;
+        return 0;
       default:
         throw new CliError(`unknown command "${command}" (try: tidecast help)`, EXIT_USAGE);
     }

@@ -1,4 +1,4 @@
-import type { AudioTrack, TrackInfo, TrackKind, VideoTrack } from '@tidecast/media';
+import type { AudioTrack, MediaError, TrackInfo, TrackKind, VideoTrack } from '@tidecast/media';
 import { demuxFlvFile } from './flv-file-events.js';
 
 /** What a first pass over an FLV file learns, so the writing pass can emit exact headers. */
@@ -15,6 +15,8 @@ export interface FlvScan {
   audioBytes: number;
   videoPackets: number;
   audioPackets: number;
+  /** Problems the demuxer recovered from (PreviousTagSize mismatches, skipped tags). */
+  warnings: MediaError[];
 }
 
 export async function scanFlvFile(path: string, progressLabel?: string): Promise<FlvScan> {
@@ -29,11 +31,12 @@ export async function scanFlvFile(path: string, progressLabel?: string): Promise
     audioBytes: 0,
     videoPackets: 0,
     audioPackets: 0,
+    warnings: [],
   };
   const lastDts: Record<TrackKind, number | undefined> = { video: undefined, audio: undefined };
   const lastStep: Record<TrackKind, number> = { video: 0, audio: 0 };
   let maxEnd = 0;
-  await demuxFlvFile(
+  const { warnings } = await demuxFlvFile(
     path,
     (event) => {
       if (event.type === 'track') {
@@ -58,6 +61,7 @@ export async function scanFlvFile(path: string, progressLabel?: string): Promise
     },
     { progressLabel },
   );
+  scan.warnings = warnings;
   scan.durationMs = scan.firstDtsMs === undefined ? 0 : maxEnd - scan.firstDtsMs;
   return scan;
 }

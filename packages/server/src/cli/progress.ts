@@ -10,10 +10,16 @@ export interface Progress {
 const LARGE_INPUT_BYTES = 32 * 1024 * 1024;
 const REDRAW_MS = 250;
 
+/** The part of a tty.WriteStream that progress drawing uses. */
+export interface ProgressStream {
+  isTTY?: boolean;
+  write(text: string): boolean;
+}
+
 export function createProgress(
   label: string,
   totalBytes: number,
-  stream = process.stderr,
+  stream: ProgressStream = process.stderr,
 ): Progress {
   if (!stream.isTTY || totalBytes < LARGE_INPUT_BYTES) {
     return { update: () => undefined, finish: () => undefined };

@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { AtomicOutput } from './atomic-output.js';
-import { CliError, EXIT_DATA, EXIT_USAGE, toCliError } from './cli-errors.js';
+import { CliError, EXIT_DATA, EXIT_USAGE, describeMediaError, toCliError } from './cli-errors.js';
 import type { CommandArgs } from './command-args.js';
+import type { MediaError } from '@tidecast/media';
 import { scanFlvFile } from './flv-scan.js';
 import { remuxFlvToFlv } from './remux-to-flv.js';
 import { remuxFlvToMp4 } from './remux-to-mp4.js';
@@ -38,6 +39,7 @@ export async function remuxCommand(args: CommandArgs): Promise<number> {
   }
   const progressLabel = quiet ? undefined : `remux ${input}`;
   const scan = await scanFlvFile(input, progressLabel && `${progressLabel} (scan)`);
+  if (!quiet) reportWarnings(input, scan.warnings);
   const writer = WRITERS[ext as keyof typeof WRITERS];
   const out = await AtomicOutput.create(output).catch((error: unknown) => {
     throw toCliError(output, error);
@@ -50,4 +52,16 @@ export async function remuxCommand(args: CommandArgs): Promise<number> {
     throw toCliError(input, error);
   }
   return 0;
+}
+
+const SHOWN_WARNINGS = 5;
+
+/** Recovered damage is worth knowing about, but a broken writer can repeat it on every tag. */
+function reportWarnings(input: string, warnings: MediaError[]): void {
+  for (const warning of warnings.slice(0, SHOWN_WARNINGS)) {
+    process.stderr.write(`warning: ${describeMediaError(input, warning)}\n`);
+  }
+  if (warnings.length > SHOWN_WARNINGS) {
+    process.stderr.write(`warning: ${input}: ${warnings.length - SHOWN_WARNINGS} more warnings\n`);
+  }
 }
