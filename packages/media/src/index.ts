@@ -86,3 +86,4 @@ export type {
 } from './mp4/fmp4-reader.js';
 export type { BoxFields, BoxFieldsKind, FieldsOf } from './mp4/mp4-boxes.js';
 export type { SidxFields } from './mp4/box-fields-moof.js';
+export type { ByteRange } from './io/chunk-queue.js';

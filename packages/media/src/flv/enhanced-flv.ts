@@ -75,32 +75,30 @@ export const FOURCC_EC3 = fourccValue('ec-3');
  * Reads the Enhanced RTMP v2 ModEx chain that may sit where the packet type is (the packet type
  * nibble is ModEx = 7): a size (UI8 + 1, or UI16 + 1 when the byte says 256), the data, then a
  * byte whose low nibble is the next packet type. Returns the real packet type and the position
- * after the chain. The only defined ModEx (TimestampOffsetNano) is below FLV's 1 ms resolution,
- * so its value is not used.
+ * after the chain; bytes from `end` on are not the tag's. The only defined ModEx
+ * (TimestampOffsetNano) is below FLV's 1 ms resolution, so its value is not used.
  */
 export function skipModEx(
   body: Uint8Array,
   packetType: number,
   pos: number,
+  end = body.length,
 ): { packetType: number; pos: number } {
   let type = packetType;
   let p = pos;
   // ModEx is 7 in both VideoPacketType and AudioPacketType.
   while (type === VideoPacketType.ModEx) {
-    const first = body[p];
-    if (first === undefined) throw modExOverrun();
-    let size = first + 1;
+    if (p + 1 > end) throw modExOverrun();
+    let size = (body[p] ?? 0) + 1;
     p += 1;
     if (size === 256) {
-      const hi = body[p];
-      const lo = body[p + 1];
-      if (hi === undefined || lo === undefined) throw modExOverrun();
-      size = hi * 256 + lo + 1;
+      if (p + 2 > end) throw modExOverrun();
+      size = (body[p] ?? 0) * 256 + (body[p + 1] ?? 0) + 1;
       p += 2;
     }
     p += size;
-    const next = body[p];
-    if (next === undefined) throw modExOverrun();
+    if (p + 1 > end) throw modExOverrun();
+    const next = body[p] ?? 0;
     type = next & 0x0f;
     p += 1;
   }

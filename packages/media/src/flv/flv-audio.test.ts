@@ -109,4 +109,56 @@ describe('parseAudioTagBody, Enhanced RTMP v2 ExAudioTagHeader', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('parses a body given as a range of a larger buffer exactly as the same bytes alone', () => {
+    const outcome = (run: () => unknown): unknown => {
+      try {
+        return run();
+      } catch (e) {
+        return e instanceof MediaError ? [e.constructor.name, e.message] : e;
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 8 }),
+        tagLike([0xaf, 0x2a, 0x90, 0x91, 0x97], [OPUS, MP4A, MP3]),
+        fc.uint8Array({ maxLength: 8 }),
+        (before, tag, after) => {
+          const whole = Uint8Array.from([...before, ...tag, ...after]);
+          const end = before.length + tag.length;
+          expect(outcome(() => parseAudioTagBody(whole, before.length, end))).toEqual(
+            outcome(() => parseAudioTagBody(Uint8Array.from(tag))),
+          );
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
 });
+
+/**
+ * Tag bodies that get past the first checks often (known first bytes, ModEx chains, FourCCs),
+ * cut anywhere, so range tests reach the deep length checks and not only the first one.
+ */
+function tagLike(firsts: number[], fourccs: number[][]): fc.Arbitrary<Uint8Array> {
+  const modEx = fc
+    .nat(2)
+    .chain((n) =>
+      fc
+        .tuple(fc.uint8Array({ minLength: n + 1, maxLength: n + 1 }), fc.constantFrom(0, 1, 3))
+        .map(([data, next]) => [n, ...data, next]),
+    );
+  const structured = fc
+    .tuple(
+      fc.constantFrom(...firsts),
+      modEx,
+      fc.constantFrom(...fourccs),
+      fc.uint8Array({ maxLength: 12 }),
+      fc.nat(),
+    )
+    .map(([b0, ext, fourcc, rest, cut]) => {
+      const bytes = [b0, ...((b0 & 0x0f) === 7 ? ext : []), ...fourcc, ...rest];
+      return Uint8Array.from(bytes.slice(0, cut % (bytes.length + 1)));
+    });
+  return fc.oneof(fc.uint8Array({ maxLength: 40 }), structured);
+}

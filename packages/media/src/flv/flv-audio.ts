@@ -50,25 +50,30 @@ const EX_FOURCC_NAMES = new Map<number, string>([
 
 const IGNORE: FlvAudioBody = { type: 'ignore' };
 
-/** Parses an audio tag body; throws MediaError only for bodies too short for their header. */
-export function parseAudioTagBody(body: Uint8Array): FlvAudioBody {
-  const b0 = body[0];
+/**
+ * Parses an audio tag body, `body[start, end)` (default: all of it; see parseVideoTagBody);
+ * throws MediaError only for bodies too short for their header.
+ */
+export function parseAudioTagBody(body: Uint8Array, start = 0, end = body.length): FlvAudioBody {
   // RTMP "audio silence": an audio message with no AudioTagHeader (Enhanced RTMP v2).
-  if (b0 === undefined) return IGNORE;
+  if (end <= start) return IGNORE;
+  const b0 = body[start] ?? 0;
   // E.4.2.1 AUDIODATA: SoundFormat UB[4], SoundRate UB[2], SoundSize UB[1], SoundType UB[1].
   const soundFormat = b0 >> 4;
-  if (soundFormat === SOUND_FORMAT_EX_HEADER) return parseExAudio(body, b0);
+  if (soundFormat === SOUND_FORMAT_EX_HEADER) return parseExAudio(body, b0, start, end);
   if (soundFormat === 10) {
     // E.4.2.2 AACAUDIODATA: AACPacketType UI8 then ASC or a raw frame.
-    const packetType = body[1];
-    if (packetType === undefined) throw new TruncatedError('AAC audio tag without AACPacketType');
-    if (packetType === 0) return { type: 'config', codec: 'aac', config: body.subarray(2) };
-    if (packetType === 1) return { type: 'frame', codec: 'aac', data: body.subarray(2) };
+    if (end - start < 2) throw new TruncatedError('AAC audio tag without AACPacketType');
+    const packetType = body[start + 1];
+    if (packetType === 0)
+      return { type: 'config', codec: 'aac', config: body.subarray(start + 2, end) };
+    if (packetType === 1)
+      return { type: 'frame', codec: 'aac', data: body.subarray(start + 2, end) };
     throw new MalformedError(`reserved AACPacketType ${packetType}`);
   }
   // 2 = MP3, 14 = "MP3 8 kHz": the MPEG audio frame header is authoritative either way.
   if (soundFormat === 2 || soundFormat === 14) {
-    return { type: 'frame', codec: 'mp3', data: body.subarray(1) };
+    return { type: 'frame', codec: 'mp3', data: body.subarray(start + 1, end) };
   }
   return {
     type: 'unsupported',
@@ -77,18 +82,18 @@ export function parseAudioTagBody(body: Uint8Array): FlvAudioBody {
 }
 
 /** Enhanced RTMP v2 ExAudioTagHeader + ExAudioTagBody. */
-function parseExAudio(body: Uint8Array, b0: number): FlvAudioBody {
+function parseExAudio(body: Uint8Array, b0: number, start: number, end: number): FlvAudioBody {
   let packetType = b0 & 0x0f;
-  let pos = 1;
+  let pos = start + 1;
   if (packetType === AudioPacketType.ModEx) {
-    const next = skipModEx(body, packetType, pos);
+    const next = skipModEx(body, packetType, pos, end);
     packetType = next.packetType;
     pos = next.pos;
   }
   if (packetType === AudioPacketType.Multitrack) {
     return { type: 'unsupported', what: 'Enhanced RTMP multitrack audio' };
   }
-  if (body.length < pos + 4) throw new TruncatedError('Enhanced RTMP audio tag without a FourCC');
+  if (end < pos + 4) throw new TruncatedError('Enhanced RTMP audio tag without a FourCC');
   const fourcc = readU32(body, pos);
   pos += 4;
   let codec: AudioCodec;
@@ -103,9 +108,9 @@ function parseExAudio(body: Uint8Array, b0: number): FlvAudioBody {
     case AudioPacketType.SequenceStart:
       // MP3 has no configuration record; a SequenceStart for it carries nothing we need.
       if (codec === 'mp3') return IGNORE;
-      return { type: 'config', codec, config: body.subarray(pos) };
+      return { type: 'config', codec, config: body.subarray(pos, end) };
     case AudioPacketType.CodedFrames:
-      return { type: 'frame', codec, data: body.subarray(pos) };
+      return { type: 'frame', codec, data: body.subarray(pos, end) };
     case AudioPacketType.SequenceEnd:
       return { type: 'end', codec };
     case AudioPacketType.MultichannelConfig:

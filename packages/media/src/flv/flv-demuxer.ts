@@ -9,6 +9,7 @@ import {
   asMediaError,
 } from '../errors.js';
 import { ChunkQueue } from '../io/chunk-queue.js';
+import type { ByteRange } from '../io/chunk-queue.js';
 import type { Demuxer, DemuxEvent, MediaPacket } from '../types.js';
 import { parseAudioTagBody } from './flv-audio.js';
 import {
@@ -39,7 +40,8 @@ const MAX_DATA_OFFSET = 64 * 1024;
  * Bytes may be split anywhere; the events are the same for every split. Never throws: a
  * stream it cannot follow gives one `error` event and then nothing until `reset()`; damage it
  * can step over gives `warning` events. Packets are views into the pushed chunks (no copies,
- * except when a tag spans chunks or its NAL lengths must be widened to 4 bytes).
+ * except when a tag spans chunks or its NAL lengths must be widened to 4 bytes). Headers and
+ * tag bodies are read in place (see `range`): the only view made per tag is the packet's data.
  */
 export class FlvDemuxer implements Demuxer {
   private queue = new ChunkQueue();
@@ -58,6 +60,8 @@ export class FlvDemuxer implements Demuxer {
   private skipBodyLeft = 0;
   private warned = new Set<string>();
   private tracks = new FlvTracks();
+  /** Where the queue left the last bytes taken; reused so no read allocates. */
+  private readonly range: ByteRange = { bytes: new Uint8Array(0), start: 0 };
 
   push(chunk: Uint8Array): DemuxEvent[] {
     const events: DemuxEvent[] = [];
@@ -111,6 +115,7 @@ export class FlvDemuxer implements Demuxer {
 
   private parse(events: DemuxEvent[]): void {
     const q = this.queue;
+    const r = this.range;
     for (;;) {
       switch (this.state) {
         case 'header': {
@@ -147,27 +152,25 @@ export class FlvDemuxer implements Demuxer {
           break;
         }
         case 'previous': {
-          const bytes = q.peek(FLV_PREVIOUS_TAG_SIZE);
-          if (bytes === undefined) return;
-          this.checkPrevious(readU32(bytes, 0), q.offset, events);
-          q.skip(FLV_PREVIOUS_TAG_SIZE);
+          const at = q.offset;
+          if (!q.takeRange(FLV_PREVIOUS_TAG_SIZE, r)) return;
+          this.checkPrevious(readU32(r.bytes, r.start), at, events);
           this.state = 'tag';
           break;
         }
         case 'tag': {
-          const bytes = q.peek(FLV_TAG_HEADER_SIZE);
-          if (bytes === undefined) return;
-          const header = parseFlvTagHeader(bytes, 0);
-          this.tagOffset = q.offset;
+          const at = q.offset;
+          if (!q.takeRange(FLV_TAG_HEADER_SIZE, r)) return;
+          const header = parseFlvTagHeader(r.bytes, r.start);
+          this.tagOffset = at;
           if (header.reservedBitsSet) {
             // E.4.1: the reserved bits are 0 in every valid tag; set bits mean we lost sync.
             const error = new MalformedError(
-              `impossible FLV tag at offset ${q.offset}: reserved bits set in 0x${(bytes[0] ?? 0).toString(16)}`,
-              { offset: q.offset },
+              `impossible FLV tag at offset ${at}: reserved bits set in 0x${(r.bytes[r.start] ?? 0).toString(16)}`,
+              { offset: at },
             );
             return this.fail(events, error);
           }
-          q.skip(FLV_TAG_HEADER_SIZE);
           this.tagType = header.tagType;
           this.tagSize = header.dataSize;
           this.tagTimestamp = header.timestamp;
@@ -203,9 +206,8 @@ export class FlvDemuxer implements Demuxer {
             this.skipBodyLeft -= q.skip(this.skipBodyLeft);
             if (this.skipBodyLeft > 0) return;
           } else {
-            const body = q.take(this.tagSize);
-            if (body === undefined) return;
-            this.onTag(body, events);
+            if (!q.takeRange(this.tagSize, r)) return;
+            this.onTag(r.bytes, r.start, r.start + this.tagSize, events);
           }
           this.expectedPrevious = FLV_TAG_HEADER_SIZE + this.tagSize;
           this.state = 'previous';
@@ -234,18 +236,19 @@ export class FlvDemuxer implements Demuxer {
     });
   }
 
-  private onTag(body: Uint8Array, events: DemuxEvent[]): void {
+  /** The tag body is `bytes[start, end)`. */
+  private onTag(bytes: Uint8Array, start: number, end: number, events: DemuxEvent[]): void {
     try {
-      if (this.tagType === FlvTagType.Video) this.onVideo(body, events);
-      else if (this.tagType === FlvTagType.Audio) this.onAudio(body, events);
-      else this.onScript(body, events);
+      if (this.tagType === FlvTagType.Video) this.onVideo(bytes, start, end, events);
+      else if (this.tagType === FlvTagType.Audio) this.onAudio(bytes, start, end, events);
+      else this.onScript(bytes.subarray(start, end), events);
     } catch (e) {
       events.push({ type: 'warning', error: this.tagError(e) });
     }
   }
 
-  private onVideo(body: Uint8Array, events: DemuxEvent[]): void {
-    const parsed = parseVideoTagBody(body);
+  private onVideo(bytes: Uint8Array, start: number, end: number, events: DemuxEvent[]): void {
+    const parsed = parseVideoTagBody(bytes, start, end);
     switch (parsed.type) {
       case 'config': {
         const track = this.tracks.videoConfig(parsed.codec, parsed.config);
@@ -284,8 +287,8 @@ export class FlvDemuxer implements Demuxer {
     }
   }
 
-  private onAudio(body: Uint8Array, events: DemuxEvent[]): void {
-    const parsed = parseAudioTagBody(body);
+  private onAudio(bytes: Uint8Array, start: number, end: number, events: DemuxEvent[]): void {
+    const parsed = parseAudioTagBody(bytes, start, end);
     switch (parsed.type) {
       case 'config': {
         const track = this.tracks.audioConfig(parsed.codec, parsed.config);

@@ -139,4 +139,59 @@ describe('parseVideoTagBody, Enhanced RTMP ExVideoTagHeader', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('parses a body given as a range of a larger buffer exactly as the same bytes alone', () => {
+    // The demuxer parses tags in place in its input chunk; bytes around the range must not matter.
+    const outcome = (run: () => unknown): unknown => {
+      try {
+        return run();
+      } catch (e) {
+        return e instanceof MediaError ? [e.constructor.name, e.message] : e;
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 8 }),
+        tagLike([0x17, 0x27, 0x1c, 0x91, 0x97, 0xa3, 0x90], [HVC1, AV01, AVC1]),
+        fc.uint8Array({ maxLength: 8 }),
+        (before, tag, after) => {
+          const whole = Uint8Array.from([...before, ...tag, ...after]);
+          const end = before.length + tag.length;
+          expect(outcome(() => parseVideoTagBody(whole, before.length, end))).toEqual(
+            outcome(() => parseVideoTagBody(Uint8Array.from(tag))),
+          );
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    const inPlace = parseVideoTagBody(body(0xee, 0x27, 1, 0, 0, 1, 9, 8, 0xee), 1, 8);
+    expect(inPlace).toMatchObject({ type: 'frame', cts: 1, data: body(9, 8) });
+  });
 });
+
+/**
+ * Tag bodies that get past the first checks often (known first bytes, ModEx chains, FourCCs),
+ * cut anywhere, so range tests reach the deep length checks and not only the first one.
+ */
+function tagLike(firsts: number[], fourccs: number[][]): fc.Arbitrary<Uint8Array> {
+  const modEx = fc
+    .nat(2)
+    .chain((n) =>
+      fc
+        .tuple(fc.uint8Array({ minLength: n + 1, maxLength: n + 1 }), fc.constantFrom(0, 1, 3))
+        .map(([data, next]) => [n, ...data, next]),
+    );
+  const structured = fc
+    .tuple(
+      fc.constantFrom(...firsts),
+      modEx,
+      fc.constantFrom(...fourccs),
+      fc.uint8Array({ maxLength: 12 }),
+      fc.nat(),
+    )
+    .map(([b0, ext, fourcc, rest, cut]) => {
+      const bytes = [b0, ...((b0 & 0x0f) === 7 ? ext : []), ...fourcc, ...rest];
+      return Uint8Array.from(bytes.slice(0, cut % (bytes.length + 1)));
+    });
+  return fc.oneof(fc.uint8Array({ maxLength: 40 }), structured);
+}

@@ -38,15 +38,16 @@ const LEGACY_CODEC_NAMES: Record<number, string> = {
 const IGNORE: FlvVideoBody = { type: 'ignore' };
 
 /**
- * Parses a video tag body. Throws MediaError when the body is too short for its own header or
- * uses a reserved packet type; returns `unsupported` (no throw) for valid but foreign codecs so
- * a stream of them costs no exceptions.
+ * Parses a video tag body, `body[start, end)` (default: all of it; a range lets the FLV demuxer
+ * read a tag in place in its input chunk). Throws MediaError when the body is too short for its
+ * own header or uses a reserved packet type; returns `unsupported` (no throw) for valid but
+ * foreign codecs so a stream of them costs no exceptions.
  */
-export function parseVideoTagBody(body: Uint8Array): FlvVideoBody {
-  const b0 = body[0];
-  if (b0 === undefined) throw new TruncatedError('empty video tag body');
+export function parseVideoTagBody(body: Uint8Array, start = 0, end = body.length): FlvVideoBody {
+  if (end <= start) throw new TruncatedError('empty video tag body');
+  const b0 = body[start] ?? 0;
   // Enhanced RTMP v1: IsExHeader is the top bit of the first byte.
-  if (b0 >= 0x80) return parseExVideo(body, b0);
+  if (b0 >= 0x80) return parseExVideo(body, b0, start, end);
 
   // FLV spec v10.1 E.4.3.1 VIDEODATA: FrameType UB[4], CodecID UB[4].
   const frameType = b0 >> 4;
@@ -63,16 +64,18 @@ export function parseVideoTagBody(body: Uint8Array): FlvVideoBody {
     };
 
   // E.4.3.1 AVCVIDEOPACKET header: AVCPacketType UI8, CompositionTime SI24.
-  if (body.length < 5) throw new TruncatedError(`${codec} video tag body of ${body.length} bytes`);
-  const packetType = body[1];
-  if (packetType === 0) return { type: 'config', codec, config: body.subarray(5) };
+  if (end - start < 5) {
+    throw new TruncatedError(`${codec} video tag body of ${end - start} bytes`);
+  }
+  const packetType = body[start + 1];
+  if (packetType === 0) return { type: 'config', codec, config: body.subarray(start + 5, end) };
   if (packetType === 1) {
     return {
       type: 'frame',
       codec,
       keyframe: frameType === VideoFrameType.Key,
-      cts: readI24(body, 2),
-      data: body.subarray(5),
+      cts: readI24(body, start + 2),
+      data: body.subarray(start + 5, end),
     };
   }
   if (packetType === 2) return { type: 'end', codec };
@@ -80,12 +83,12 @@ export function parseVideoTagBody(body: Uint8Array): FlvVideoBody {
 }
 
 /** Enhanced RTMP v1/v2 ExVideoTagHeader + ExVideoTagBody. */
-function parseExVideo(body: Uint8Array, b0: number): FlvVideoBody {
+function parseExVideo(body: Uint8Array, b0: number, start: number, end: number): FlvVideoBody {
   const frameType = (b0 >> 4) & 0x07;
   let packetType = b0 & 0x0f;
-  let pos = 1;
+  let pos = start + 1;
   if (packetType === VideoPacketType.ModEx) {
-    const next = skipModEx(body, packetType, pos);
+    const next = skipModEx(body, packetType, pos, end);
     packetType = next.packetType;
     pos = next.pos;
   }
@@ -95,7 +98,7 @@ function parseExVideo(body: Uint8Array, b0: number): FlvVideoBody {
   if (packetType === VideoPacketType.Multitrack) {
     return { type: 'unsupported', what: 'Enhanced RTMP multitrack video' };
   }
-  if (body.length < pos + 4) throw new TruncatedError('Enhanced RTMP video tag without a FourCC');
+  if (end < pos + 4) throw new TruncatedError('Enhanced RTMP video tag without a FourCC');
   const fourcc = readU32(body, pos);
   pos += 4;
   let codec: VideoCodec;
@@ -106,12 +109,12 @@ function parseExVideo(body: Uint8Array, b0: number): FlvVideoBody {
 
   switch (packetType) {
     case VideoPacketType.SequenceStart:
-      return { type: 'config', codec, config: body.subarray(pos) };
+      return { type: 'config', codec, config: body.subarray(pos, end) };
     case VideoPacketType.CodedFrames: {
       // Only AVC and HEVC carry the SI24 composition time here (Enhanced RTMP v1).
       let cts = 0;
       if (codec !== 'av1') {
-        if (body.length < pos + 3) throw new TruncatedError('Enhanced RTMP video tag without CTS');
+        if (end < pos + 3) throw new TruncatedError('Enhanced RTMP video tag without CTS');
         cts = readI24(body, pos);
         pos += 3;
       }
@@ -120,7 +123,7 @@ function parseExVideo(body: Uint8Array, b0: number): FlvVideoBody {
         codec,
         keyframe: frameType === VideoFrameType.Key,
         cts,
-        data: body.subarray(pos),
+        data: body.subarray(pos, end),
       };
     }
     case VideoPacketType.CodedFramesX:
@@ -129,7 +132,7 @@ function parseExVideo(body: Uint8Array, b0: number): FlvVideoBody {
         codec,
         keyframe: frameType === VideoFrameType.Key,
         cts: 0,
-        data: body.subarray(pos),
+        data: body.subarray(pos, end),
       };
     case VideoPacketType.SequenceEnd:
       return { type: 'end', codec };

@@ -84,6 +84,60 @@ describe('ChunkQueue', () => {
     expect(spanning?.buffer).not.toBe(a.buffer);
   });
 
+  it('takeRange() locates the bytes like take() and keeps every spanning copy intact', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 3000 }),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        fc.array(fc.nat(400), { minLength: 1, maxLength: 80 }),
+        (stream, cuts, reads) => {
+          const q = new ChunkQueue();
+          for (const chunk of split(stream, cuts)) q.push(chunk);
+          const range = { bytes: new Uint8Array(0), start: 0 };
+          const taken: { at: number; view: Uint8Array }[] = [];
+          let pos = 0;
+          for (const n of reads) {
+            const ok = q.takeRange(n, range);
+            expect(ok).toBe(n <= stream.length - pos);
+            if (!ok) continue;
+            taken.push({ at: pos, view: range.bytes.subarray(range.start, range.start + n) });
+            pos += n;
+            expect(q.offset).toBe(pos);
+          }
+          // Copies share slabs: a later read must never have overwritten an earlier one.
+          for (const { at, view } of taken) {
+            expect(Array.from(view)).toEqual(Array.from(stream.subarray(at, at + view.length)));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives reads larger than a slab a buffer of their own, and fills slab after slab', () => {
+    const q = new ChunkQueue();
+    const size = 2 * 1024 * 1024;
+    const stream = new Uint8Array(size);
+    for (let i = 0; i < size; i++) stream[i] = (i * 7) % 251;
+    // 1000-byte chunks: every 1500-byte read spans two of them and is copied.
+    for (let i = 0; i < size; i += 1000) q.push(stream.subarray(i, i + 1000));
+    /** Index of the first byte of `got` that differs from the stream at `at`, or -1. */
+    const mismatch = (got: Uint8Array | undefined, at: number): number => {
+      if (got === undefined) return 0;
+      for (let i = 0; i < got.length; i++) if (got[i] !== stream[at + i]) return i;
+      return -1;
+    };
+    const copies: Uint8Array[] = [];
+    for (let i = 0; i < 600; i++) copies.push(q.take(1500) ?? new Uint8Array(0));
+    expect(new Set(copies.map((c) => c.buffer)).size).toBeGreaterThan(1);
+    expect(copies.map((copy, i) => mismatch(copy, i * 1500)).filter((m) => m !== -1)).toEqual([]);
+    const from = q.offset;
+    const big = q.take(512 * 1024);
+    expect(big?.length).toBe(512 * 1024);
+    expect(big?.byteLength).toBe(big?.buffer.byteLength);
+    expect(mismatch(big, from)).toBe(-1);
+  });
+
   it('leaves the queue untouched when take() asks for more than has arrived', () => {
     const q = new ChunkQueue();
     q.push(new Uint8Array([1, 2]));
@@ -119,6 +173,9 @@ describe('ChunkQueue', () => {
       expect(() => q.skip(bad)).toThrow(InvalidArgumentError);
       expect(() => q.take(bad)).toThrow(InvalidArgumentError);
       expect(() => q.peek(bad)).toThrow(InvalidArgumentError);
+      expect(() => q.takeRange(bad, { bytes: new Uint8Array(0), start: 0 })).toThrow(
+        InvalidArgumentError,
+      );
     }
     expect(q.length).toBe(3);
     expect(q.offset).toBe(0);

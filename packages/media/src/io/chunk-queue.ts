@@ -1,11 +1,30 @@
 import { InvalidArgumentError, LimitExceededError } from '../errors.js';
 
+/** Where `ChunkQueue.takeRange` left a read: `bytes[start, start + count)`. */
+export interface ByteRange {
+  bytes: Uint8Array;
+  start: number;
+}
+
+/**
+ * Reads that span chunks are copied into slabs of this size, handed out back to back and never
+ * written twice, so every copy stays valid for as long as anyone holds it. Sharing one fresh
+ * (zero-filled) slab between many copies measurably beats a fresh buffer per copy in the FLV
+ * demuxer, where big frames often span chunks; the price is that a copy kept alive keeps its
+ * whole slab alive. Reads larger than MAX_SLAB_COPY get a buffer of their own.
+ */
+const SLAB_SIZE = 256 * 1024;
+const MAX_SLAB_COPY = SLAB_SIZE / 4;
+
 /**
  * FIFO of byte chunks that lets a streaming parser look at and take exact byte counts no
- * matter where the network split the input. Copies only when a read spans chunks.
+ * matter where the network split the input. Copies only when a read spans chunks; what take()
+ * and takeRange() return is never overwritten later.
  */
 export class ChunkQueue {
   private chunks: Uint8Array[] = [];
+  private slab = new Uint8Array(0);
+  private slabUsed = 0;
   /** Read position inside chunks[0]. */
   private head = 0;
   private size = 0;
@@ -73,10 +92,64 @@ export class ChunkQueue {
 
   /** Consumes and returns the next `count` bytes, or undefined when not all have arrived. */
   take(count: number): Uint8Array | undefined {
-    const out = this.peek(count);
-    if (out === undefined) return undefined;
+    const range: ByteRange = { bytes: EMPTY, start: 0 };
+    if (!this.takeRange(count, range)) return undefined;
+    return range.bytes.subarray(range.start, range.start + count);
+  }
+
+  /**
+   * Like `take`, but stores where the bytes are in `into` (a received chunk, or a copy when they
+   * span chunks) instead of creating a view: hot parsers read fields in place and make a view
+   * only of what they hand on. Returns false, consuming nothing, when not all have arrived.
+   */
+  takeRange(count: number, into: ByteRange): boolean {
+    checkCount(count);
+    if (count > this.size) return false;
+    const first = this.chunks[0];
+    if (first !== undefined && first.length - this.head >= count) {
+      into.bytes = first;
+      into.start = this.head;
+      // skip() inlined for this case, which the FLV demuxer hits for every field of every tag.
+      this.head += count;
+      this.size -= count;
+      this.consumedTotal += count;
+      if (this.head === first.length) {
+        this.chunks.shift();
+        this.head = 0;
+      }
+      return true;
+    }
+    this.copyOut(count, into);
     this.skip(count);
-    return out;
+    return true;
+  }
+
+  /** Copies the next `count` (> what chunks[0] holds) bytes into a slab or a new buffer. */
+  private copyOut(count: number, into: ByteRange): void {
+    let out: Uint8Array;
+    let at = 0;
+    if (count > MAX_SLAB_COPY) {
+      out = new Uint8Array(count);
+    } else {
+      if (this.slabUsed + count > this.slab.length) {
+        this.slab = new Uint8Array(SLAB_SIZE);
+        this.slabUsed = 0;
+      }
+      out = this.slab;
+      at = this.slabUsed;
+      this.slabUsed += count;
+    }
+    into.bytes = out;
+    into.start = at;
+    let start = this.head;
+    const end = at + count;
+    for (const c of this.chunks) {
+      const take = Math.min(c.length - start, end - at);
+      out.set(c.subarray(start, start + take), at);
+      at += take;
+      start = 0;
+      if (at === end) break;
+    }
   }
 
   /** Drops up to `count` bytes; returns how many were dropped. */
@@ -109,6 +182,8 @@ export class ChunkQueue {
     this.size = 0;
   }
 }
+
+const EMPTY = new Uint8Array(0);
 
 /** A negative count would grow `size` and rewind `offset`; refuse it loudly instead. */
 function checkCount(count: number): void {

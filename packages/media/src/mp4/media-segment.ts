@@ -1,6 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
-import { ByteWriter } from '../io/byte-writer.js';
-import { box, checkField, fullBox } from './box-writer.js';
+import { checkField } from './box-writer.js';
 
 export interface FragmentSample {
   /** Duration in the track's media timescale. */
@@ -38,11 +37,32 @@ const TFHD_SIZE = 16;
 const TFDT_V1_SIZE = 20;
 const TRUN_HEADER_SIZE = 20;
 const TRUN_SAMPLE_SIZE = 16;
+const U32_LIMIT = 0x1_0000_0000;
+
+/** A FourCC as the big-endian u32 it is on the wire. */
+function fourcc(code: string): number {
+  let value = 0;
+  for (let i = 0; i < 4; i++) value = value * 256 + code.charCodeAt(i);
+  return value;
+}
+
+const MOOF = fourcc('moof');
+const MFHD = fourcc('mfhd');
+const TRAF = fourcc('traf');
+const TFHD = fourcc('tfhd');
+const TFDT = fourcc('tfdt');
+const TRUN = fourcc('trun');
+const MDAT = fourcc('mdat');
 
 /**
  * A media segment: 'moof' (mfhd + one traf per track: tfhd, tfdt v1, trun v1) followed by one
  * 'mdat' holding every traf's samples in order (14496-12 8.8.4). The output is allocated once
  * at its exact size and each sample's bytes are copied exactly once.
+ *
+ * Unlike the other box writers this one stores fields with a DataView at precomputed offsets
+ * instead of going through ByteWriter and box(): it runs for every fragment of every stream,
+ * and the per-field range checks, growth checks and closures were a measurable share of
+ * FLV -> fMP4 transmux time. The layout is fixed, so every size is known up front.
  */
 export function buildMediaSegment(
   sequenceNumber: number,
@@ -54,56 +74,94 @@ export function buildMediaSegment(
   let dataSize = 0;
   for (const traf of trafs) {
     checkTraf(traf);
-    moofSize +=
-      8 + TFHD_SIZE + TFDT_V1_SIZE + TRUN_HEADER_SIZE + TRUN_SAMPLE_SIZE * traf.samples.length;
+    moofSize += trafSize(traf);
     for (const sample of traf.samples) dataSize += sample.size;
   }
   const mdatSize = 8 + dataSize;
   if (mdatSize > 0xffffffff) throw new InvalidArgumentError(`mdat too large: ${mdatSize} bytes`);
-  const w = new ByteWriter(moofSize + mdatSize);
 
-  box(w, 'moof', () => {
-    fullBox(w, 'mfhd', 0, 0, () => {
-      w.u32(sequenceNumber); // sequence_number
-    });
-    // data_offset of the first traf's samples: past the moof and the mdat header.
-    let dataOffset = moofSize + 8;
-    for (const traf of trafs) {
-      writeTraf(w, traf, dataOffset);
-      for (const sample of traf.samples) dataOffset += sample.size;
+  const out = new Uint8Array(moofSize + mdatSize);
+  const view = new DataView(out.buffer);
+  let pos = boxHeader(view, 0, moofSize, MOOF);
+  pos = fullBoxHeader(view, pos, MFHD_SIZE, MFHD, 0, 0);
+  view.setUint32(pos, sequenceNumber); // sequence_number
+  pos += 4;
+  // data_offset of the first traf's samples: past the moof and the mdat header.
+  let dataOffset = moofSize + 8;
+  for (const traf of trafs) {
+    pos = writeTraf(view, pos, traf, dataOffset);
+    for (const sample of traf.samples) dataOffset += sample.size;
+  }
+  pos = boxHeader(view, pos, mdatSize, MDAT);
+  for (const traf of trafs) {
+    for (const sample of traf.samples) {
+      out.set(sample.data, pos); // data
+      pos += sample.size;
     }
-  });
-  box(w, 'mdat', () => {
-    for (const traf of trafs) {
-      for (const sample of traf.samples) w.bytes(sample.data); // data
-    }
-  });
-  return w.written();
+  }
+  return out;
 }
 
-function writeTraf(w: ByteWriter, traf: TrackFragment, dataOffset: number): void {
-  if (dataOffset > 0x7fffffff)
+function trafSize(traf: TrackFragment): number {
+  return 8 + TFHD_SIZE + TFDT_V1_SIZE + TRUN_HEADER_SIZE + TRUN_SAMPLE_SIZE * traf.samples.length;
+}
+
+/** Writes one traf at `pos`; returns the position after it. */
+function writeTraf(view: DataView, pos: number, traf: TrackFragment, dataOffset: number): number {
+  if (dataOffset > 0x7fffffff) {
     throw new InvalidArgumentError(`data_offset too large: ${dataOffset}`);
-  box(w, 'traf', () => {
-    fullBox(w, 'tfhd', 0, TFHD_DEFAULT_BASE_IS_MOOF, () => {
-      w.u32(traf.trackId); // track_ID
-    });
-    // Version 1 always: 64-bit decode times never overflow on long-running live streams.
-    fullBox(w, 'tfdt', 1, 0, () => {
-      w.u64(traf.baseMediaDecodeTime); // baseMediaDecodeTime
-    });
-    // Version 1: sample_composition_time_offset is signed (8.8.8.2).
-    fullBox(w, 'trun', 1, TRUN_FLAGS, () => {
-      w.u32(traf.samples.length); // sample_count
-      w.i32(dataOffset); // data_offset
-      for (const sample of traf.samples) {
-        w.u32(sample.duration); // sample_duration
-        w.u32(sample.size); // sample_size
-        w.u32(sample.keyframe ? SYNC_SAMPLE_FLAGS : NON_SYNC_SAMPLE_FLAGS); // sample_flags
-        w.i32(sample.compositionOffset); // sample_composition_time_offset
-      }
-    });
-  });
+  }
+  const samples = traf.samples;
+  let p = boxHeader(view, pos, trafSize(traf), TRAF);
+  p = fullBoxHeader(view, p, TFHD_SIZE, TFHD, 0, TFHD_DEFAULT_BASE_IS_MOOF);
+  view.setUint32(p, traf.trackId); // track_ID
+  p += 4;
+  // Version 1 always: 64-bit decode times never overflow on long-running live streams.
+  p = fullBoxHeader(view, p, TFDT_V1_SIZE, TFDT, 1, 0);
+  view.setUint32(p, Math.floor(traf.baseMediaDecodeTime / U32_LIMIT)); // baseMediaDecodeTime
+  view.setUint32(p + 4, traf.baseMediaDecodeTime % U32_LIMIT);
+  p += 8;
+  // Version 1: sample_composition_time_offset is signed (8.8.8.2).
+  p = fullBoxHeader(
+    view,
+    p,
+    TRUN_HEADER_SIZE + TRUN_SAMPLE_SIZE * samples.length,
+    TRUN,
+    1,
+    TRUN_FLAGS,
+  );
+  view.setUint32(p, samples.length); // sample_count
+  view.setInt32(p + 4, dataOffset); // data_offset
+  p += 8;
+  for (const sample of samples) {
+    view.setUint32(p, sample.duration); // sample_duration
+    view.setUint32(p + 4, sample.size); // sample_size
+    view.setUint32(p + 8, sample.keyframe ? SYNC_SAMPLE_FLAGS : NON_SYNC_SAMPLE_FLAGS); // sample_flags
+    view.setInt32(p + 12, sample.compositionOffset); // sample_composition_time_offset
+    p += TRUN_SAMPLE_SIZE;
+  }
+  return p;
+}
+
+/** Box header (14496-12 4.2): size, then the type as a big-endian u32. */
+function boxHeader(view: DataView, pos: number, size: number, type: number): number {
+  view.setUint32(pos, size);
+  view.setUint32(pos + 4, type);
+  return pos + 8;
+}
+
+/** FullBox header (14496-12 4.2): the box header, then version (8 bits) and flags (24 bits). */
+function fullBoxHeader(
+  view: DataView,
+  pos: number,
+  size: number,
+  type: number,
+  version: number,
+  flags: number,
+): number {
+  boxHeader(view, pos, size, type);
+  view.setUint32(pos + 8, version * 0x1000000 + flags);
+  return pos + 12;
 }
 
 /** Validates everything up front so a bad sample never leaves a half-written segment. */
