@@ -102,6 +102,14 @@ export class FlvDemuxer implements Demuxer {
     return events;
   }
 
+  /**
+   * Input bytes held while waiting for the rest of a unit: at most one tag header plus one tag
+   * body (< 16 MiB, E.4.1 DataSize is 24 bits), whatever a peer sends. Servers can watch it.
+   */
+  get bufferedBytes(): number {
+    return this.queue.length;
+  }
+
   /** Forget everything and expect a new FLV stream, header first. */
   reset(): void {
     this.queue = new ChunkQueue();
