@@ -33,7 +33,7 @@ export default tseslint.config(
   },
   {
     files: ['packages/media/src/**/*.ts'],
-    ignores: ['packages/media/src/**/*.test.ts'],
+    ignores: ['packages/media/src/**/*.test.ts', 'packages/media/src/test-support/**'],
     rules: {
       'no-restricted-globals': ['error', 'Buffer', 'process', 'setTimeout', 'window', 'document'],
       'no-restricted-imports': [

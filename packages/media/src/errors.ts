@@ -34,47 +34,46 @@ export class MediaError extends Error {
   }
 }
 
-export class TruncatedError extends MediaError {
-  override readonly name = 'TruncatedError';
-  constructor(message: string, options?: MediaErrorOptions) {
-    super('TRUNCATED', message, options);
-  }
+/** An instance of a MediaError subclass fixed to one `code`, `name` naming the subclass. */
+export type MediaErrorOf<C extends MediaErrorCode, N extends string> = MediaError & {
+  readonly code: C;
+  readonly name: N;
+};
+
+/** The class (constructor) side of MediaErrorOf; `instanceof` narrows to MediaErrorOf<C, N>. */
+export interface MediaErrorClass<C extends MediaErrorCode, N extends string> {
+  new (message: string, options?: MediaErrorOptions): MediaErrorOf<C, N>;
+  readonly prototype: MediaErrorOf<C, N>;
 }
 
-export class MalformedError extends MediaError {
-  override readonly name = 'MalformedError';
-  constructor(message: string, options?: MediaErrorOptions) {
-    super('MALFORMED', message, options);
-  }
+/** Builds a MediaError subclass; the class's own name is `name` too (stack traces, logs). */
+function mediaErrorClass<C extends MediaErrorCode, N extends string>(
+  code: C,
+  name: N,
+): MediaErrorClass<C, N> {
+  const cls = class extends MediaError {
+    override readonly name: N = name;
+    declare readonly code: C;
+    constructor(message: string, options?: MediaErrorOptions) {
+      super(code, message, options);
+    }
+  };
+  Object.defineProperty(cls, 'name', { value: name });
+  return cls;
 }
 
-export class UnsupportedError extends MediaError {
-  override readonly name = 'UnsupportedError';
-  constructor(message: string, options?: MediaErrorOptions) {
-    super('UNSUPPORTED', message, options);
-  }
-}
-
-export class ChecksumError extends MediaError {
-  override readonly name = 'ChecksumError';
-  constructor(message: string, options?: MediaErrorOptions) {
-    super('CHECKSUM', message, options);
-  }
-}
-
-export class InvalidArgumentError extends MediaError {
-  override readonly name = 'InvalidArgumentError';
-  constructor(message: string, options?: MediaErrorOptions) {
-    super('INVALID_ARGUMENT', message, options);
-  }
-}
-
-export class LimitExceededError extends MediaError {
-  override readonly name = 'LimitExceededError';
-  constructor(message: string, options?: MediaErrorOptions) {
-    super('LIMIT_EXCEEDED', message, options);
-  }
-}
+export const TruncatedError = mediaErrorClass('TRUNCATED', 'TruncatedError');
+export type TruncatedError = InstanceType<typeof TruncatedError>;
+export const MalformedError = mediaErrorClass('MALFORMED', 'MalformedError');
+export type MalformedError = InstanceType<typeof MalformedError>;
+export const UnsupportedError = mediaErrorClass('UNSUPPORTED', 'UnsupportedError');
+export type UnsupportedError = InstanceType<typeof UnsupportedError>;
+export const ChecksumError = mediaErrorClass('CHECKSUM', 'ChecksumError');
+export type ChecksumError = InstanceType<typeof ChecksumError>;
+export const InvalidArgumentError = mediaErrorClass('INVALID_ARGUMENT', 'InvalidArgumentError');
+export type InvalidArgumentError = InstanceType<typeof InvalidArgumentError>;
+export const LimitExceededError = mediaErrorClass('LIMIT_EXCEEDED', 'LimitExceededError');
+export type LimitExceededError = InstanceType<typeof LimitExceededError>;
 
 /**
  * Runs `fn` and turns anything that is not a MediaError (a RangeError from a DataView on a
@@ -85,4 +84,13 @@ export function asMediaError(error: unknown, offset?: number): MediaError {
   if (error instanceof MediaError) return error;
   const text = error instanceof Error ? error.message : String(error);
   return new MalformedError(`unexpected parser failure: ${text}`, { offset, cause: error });
+}
+
+/** Runs `fn` and passes anything it throws through asMediaError: the exit of a whole-buffer parser. */
+export function onlyMediaErrors<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw asMediaError(error);
+  }
 }

@@ -6,12 +6,10 @@ import { Amf0EcmaArray, Amf0TypedObject, Amf0Xml, createAmf0Object } from './amf
 import type { Amf0Object, Amf0Value } from './amf0-types.js';
 import { ByteWriter } from '../io/byte-writer.js';
 import { InvalidArgumentError, LimitExceededError } from '../errors.js';
+import { ascii, toHex } from '../test-support/bytes.js';
 
-const ascii = (text: string): number[] => Array.from(new TextEncoder().encode(text));
 /** u16 length + bytes: AMF0 "UTF-8" (section 1.3). */
 const utf = (text: string): number[] => [0, text.length, ...ascii(text)];
-const hex = (bytes: Uint8Array): string =>
-  Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 const ONE = [0x3f, 0xf0, 0, 0, 0, 0, 0, 0]; // 1.0 as an IEEE-754 double
 
 describe('writeAmf0Value / encodeAmf0: byte-exact vectors (AMF0 section 2)', () => {
@@ -41,7 +39,7 @@ describe('writeAmf0Value / encodeAmf0: byte-exact vectors (AMF0 section 2)', () 
   ];
   for (const [name, value, bytes] of vectors) {
     it(name, () => {
-      expect(hex(encodeAmf0(value))).toBe(hex(new Uint8Array(bytes)));
+      expect(toHex(encodeAmf0(value))).toBe(toHex(new Uint8Array(bytes)));
     });
   }
 
@@ -55,7 +53,7 @@ describe('writeAmf0Value / encodeAmf0: byte-exact vectors (AMF0 section 2)', () 
       ...[...utf('tcUrl'), 0x02, ...utf('rtmp://h/live')],
       ...[0x00, 0x00, 0x09],
     ];
-    expect(hex(bytes)).toBe(hex(new Uint8Array(expected)));
+    expect(toHex(bytes)).toBe(toHex(new Uint8Array(expected)));
   });
 
   it('switches to a long string (2.14) past 65535 UTF-8 bytes, counting bytes not chars', () => {
@@ -73,7 +71,7 @@ describe('writeAmf0Value / encodeAmf0: byte-exact vectors (AMF0 section 2)', () 
     const shared = { a: 1 };
     const bytes = encodeAmf0([shared, shared]);
     const obj = [0x03, ...utf('a'), 0x00, ...ONE, 0x00, 0x00, 0x09];
-    expect(hex(bytes)).toBe(hex(new Uint8Array([0x0a, 0, 0, 0, 2, ...obj, 0x07, 0x00, 0x01])));
+    expect(toHex(bytes)).toBe(toHex(new Uint8Array([0x0a, 0, 0, 0, 2, ...obj, 0x07, 0x00, 0x01])));
     const [back] = readAmf0Values(bytes) as [Amf0Value[]];
     expect(back[0]).toBe(back[1]);
   });
@@ -127,9 +125,9 @@ describe('writeAmf0Value: refusals', () => {
     it(`refuses a ${name} with InvalidArgumentError and leaves the writer as it was`, () => {
       const w = new ByteWriter();
       writeAmf0Value(w, 'ok');
-      const before = hex(w.finish());
+      const before = toHex(w.finish());
       expect(() => writeAmf0Value(w, value as Amf0Value)).toThrow(InvalidArgumentError);
-      expect(hex(w.finish())).toBe(before);
+      expect(toHex(w.finish())).toBe(before);
     });
   }
 
@@ -184,7 +182,7 @@ describe('AMF0 round trip', () => {
         const bytes = encodeAmf0(...values);
         const back = readAmf0Values(bytes);
         expect(back).toEqual(values);
-        expect(hex(encodeAmf0(...back))).toBe(hex(bytes));
+        expect(toHex(encodeAmf0(...back))).toBe(toHex(bytes));
       }),
       { numRuns: 300 },
     );

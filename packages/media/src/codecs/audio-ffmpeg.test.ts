@@ -1,8 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adtsToAsc, splitAdtsFrames } from './aac/aac-adts.js';
 import { parseAudioSpecificConfig } from './aac/aac-asc.js';
 import { parseMp3Header } from './mp3/mp3-header.js';
@@ -12,44 +9,20 @@ import {
   audioTrackFromMp3Frame,
   audioTrackFromOpusHead,
 } from './track-config.js';
+import { moovChild } from '../test-support/bytes.js';
+import { ffmpeg, probeFirstStream, readBytes, useTempDir } from '../test-support/ffmpeg.js';
 
 // ffmpeg/ffprobe are the external judge: 1-second clips, parsed here, compared with ffprobe.
-const dir = mkdtempSync(join(tmpdir(), 'tidecast-codecs-audio-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = useTempDir('tidecast-codecs-audio-');
 
 function encode(name: string, rate: number, channels: number, args: string[]): Uint8Array {
   const out = join(dir, name);
   const src = `sine=frequency=440:sample_rate=${rate}:duration=1`;
-  const layout = ['-ac', String(channels)];
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', src, ...layout, ...args, out]);
-  return new Uint8Array(readFileSync(out));
+  ffmpeg(['-f', 'lavfi', '-i', src, '-ac', String(channels), ...args, out]);
+  return readBytes(out);
 }
 
-type Probe = Record<string, string | number | undefined>;
-function probe(name: string): Probe {
-  const args = ['-v', 'error', '-of', 'json', '-count_packets', '-show_streams', join(dir, name)];
-  const json: unknown = JSON.parse(execFileSync('ffprobe', args, { encoding: 'utf8' }));
-  const first = (json as { streams?: Probe[] }).streams?.[0];
-  if (first === undefined) throw new Error(`ffprobe found no stream in ${name}`);
-  return first;
-}
-
-/** Payload of the first `type` box inside the top-level moov box. */
-function moovChild(data: Uint8Array, type: string): Uint8Array {
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const name = (at: number): string => String.fromCharCode(...data.subarray(at, at + 4));
-  for (let p = 0; p + 8 <= data.length;) {
-    const size = view.getUint32(p);
-    if (name(p + 4) === 'moov') {
-      for (let q = p + 8; q + 8 <= p + size; q++) {
-        if (name(q + 4) === type) return data.subarray(q + 8, q + view.getUint32(q));
-      }
-    }
-    if (size < 8) break;
-    p += size;
-  }
-  throw new Error(`no ${type} box`);
-}
+const probe = (name: string) => probeFirstStream(join(dir, name), ['-count_packets']);
 
 /** esds (ISO/IEC 14496-1 7.2.6.5/6): objectTypeIndication and DecoderSpecificInfo bytes. */
 function readEsds(esds: Uint8Array): { oti: number; dsi: Uint8Array | undefined } {

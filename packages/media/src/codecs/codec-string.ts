@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
+import type { HevcProfileTierLevel } from './h265/h265-ptl.js';
 
 /**
  * RFC 6381 "codecs" parameter values for the sample entries we write: avc1/avc3 (RFC 6381 3.3),
@@ -29,16 +30,8 @@ export function avcCodecString(cfg: AvcCodecFields, sampleEntry: 'avc1' | 'avc3'
   return `${sampleEntry}.${hex2(cfg.profileIndication)}${hex2(cfg.profileCompatibility)}${hex2(cfg.levelIndication)}`;
 }
 
-export interface HevcCodecFields {
-  generalProfileSpace: number;
-  generalTierFlag: boolean;
-  generalProfileIdc: number;
-  /** general_profile_compatibility_flag[0..31], flag 0 in the most significant bit. */
-  generalProfileCompatibilityFlags: number;
-  /** The 6 bytes of the 48 general constraint indicator flags, in bitstream order. */
-  generalConstraintIndicatorFlags: Uint8Array;
-  generalLevelIdc: number;
-}
+/** The profile_tier_level() fields (H.265 7.3.3) an HEVC codec string is built from. */
+export type HevcCodecFields = HevcProfileTierLevel;
 
 /**
  * ISO/IEC 14496-15 E.3: `hvc1.[A|B|C]<profile_idc>.<compat flags bit-reversed, hex>.<L|H><level>`

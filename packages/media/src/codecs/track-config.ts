@@ -1,5 +1,5 @@
-import { MalformedError, asMediaError } from '../errors.js';
-import type { AudioTrack, VideoTrack } from '../types.js';
+import { MalformedError, onlyMediaErrors } from '../errors.js';
+import type { AudioCodec, AudioTrack, VideoCodec, VideoTrack } from '../types.js';
 import { parseAudioSpecificConfig } from './aac/aac-asc.js';
 import { parseAv1C } from './av1/av1-config.js';
 import {
@@ -23,55 +23,60 @@ import { buildDOps, parseOpusHead } from './opus/opus-head.js';
  * and throws only MediaError.
  */
 
-function guard<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    throw asMediaError(e);
-  }
+/** What a video track takes from its bitstream (an SPS, an AV1 sequence header). */
+type Picture = Pick<VideoTrack, 'width' | 'height' | 'sarNum' | 'sarDen' | 'frameRate'>;
+
+function videoTrack(
+  codec: VideoCodec,
+  codecString: string,
+  picture: Picture,
+  timescale: number,
+  config: Uint8Array,
+): VideoTrack {
+  // Picked field by field: a parsed SPS passed as `picture` carries many more.
+  const { width, height, sarNum, sarDen, frameRate } = picture;
+  return {
+    kind: 'video',
+    codec,
+    codecString,
+    width,
+    height,
+    sarNum,
+    sarDen,
+    frameRate,
+    timescale,
+    config,
+  };
+}
+
+function audioTrack(
+  codec: AudioCodec,
+  codecString: string,
+  sampleRate: number,
+  channels: number,
+  timescale: number,
+  config: Uint8Array,
+): AudioTrack {
+  return { kind: 'audio', codec, codecString, sampleRate, channels, timescale, config };
 }
 
 /** From an avcC payload; size, SAR and frame rate come from its first SPS. */
 export function videoTrackFromAvcC(avcC: Uint8Array, timescale: number): VideoTrack {
-  return guard(() => {
+  return onlyMediaErrors(() => {
     const cfg = parseAvcC(avcC);
     const first = cfg.sps[0];
     if (first === undefined) throw new MalformedError('avcC carries no SPS');
-    const sps = parseH264Sps(first);
-    return {
-      kind: 'video',
-      codec: 'avc',
-      codecString: avcCodecString(cfg),
-      width: sps.width,
-      height: sps.height,
-      sarNum: sps.sarNum,
-      sarDen: sps.sarDen,
-      frameRate: sps.frameRate,
-      timescale,
-      config: avcC.slice(),
-    };
+    return videoTrack('avc', avcCodecString(cfg), parseH264Sps(first), timescale, avcC.slice());
   });
 }
 
 /** From an hvcC payload; size, SAR and frame rate come from its first SPS. */
 export function videoTrackFromHvcC(hvcC: Uint8Array, timescale: number): VideoTrack {
-  return guard(() => {
+  return onlyMediaErrors(() => {
     const cfg = parseHvcC(hvcC);
     const first = hvcCUnits(cfg, HEVC_NAL_SPS)[0];
     if (first === undefined) throw new MalformedError('hvcC carries no SPS');
-    const sps = parseH265Sps(first);
-    return {
-      kind: 'video',
-      codec: 'hevc',
-      codecString: hevcCodecString(cfg),
-      width: sps.width,
-      height: sps.height,
-      sarNum: sps.sarNum,
-      sarDen: sps.sarDen,
-      frameRate: sps.frameRate,
-      timescale,
-      config: hvcC.slice(),
-    };
+    return videoTrack('hevc', hevcCodecString(cfg), parseH265Sps(first), timescale, hvcC.slice());
   });
 }
 
@@ -80,68 +85,48 @@ export function videoTrackFromHvcC(hvcC: Uint8Array, timescale: number): VideoTr
  * reported as 0x0 (unknown) rather than failing, since the header may arrive in-band.
  */
 export function videoTrackFromAv1C(av1C: Uint8Array, timescale: number): VideoTrack {
-  return guard(() => {
+  return onlyMediaErrors(() => {
     const cfg = parseAv1C(av1C);
     const seq = cfg.sequenceHeader;
-    return {
-      kind: 'video',
-      codec: 'av1',
-      codecString: av1CodecString(cfg),
+    const picture: Picture = {
       width: seq?.maxFrameWidth ?? 0,
       height: seq?.maxFrameHeight ?? 0,
       sarNum: 1,
       sarDen: 1,
       frameRate: seq?.frameRate,
-      timescale,
-      config: av1C.slice(),
     };
+    return videoTrack('av1', av1CodecString(cfg), picture, timescale, av1C.slice());
   });
 }
 
 /** From an AudioSpecificConfig; rate and channels are the decoder's output (SBR/PS applied). */
 export function audioTrackFromAsc(asc: Uint8Array, timescale: number): AudioTrack {
-  return guard(() => {
+  return onlyMediaErrors(() => {
     const cfg = parseAudioSpecificConfig(asc);
-    return {
-      kind: 'audio',
-      codec: 'aac',
-      codecString: aacCodecString(cfg.signalledObjectType),
-      sampleRate: cfg.sampleRate,
-      channels: cfg.channels,
-      timescale,
-      config: asc.slice(),
-    };
+    const codecString = aacCodecString(cfg.signalledObjectType);
+    return audioTrack('aac', codecString, cfg.sampleRate, cfg.channels, timescale, asc.slice());
   });
 }
 
 /** From any MP3 frame (only its 4-byte header is read); `config` is empty. */
 export function audioTrackFromMp3Frame(frame: Uint8Array, timescale: number): AudioTrack {
-  return guard(() => {
+  return onlyMediaErrors(() => {
     const h = parseMp3Header(frame, 0);
-    return {
-      kind: 'audio',
-      codec: 'mp3',
-      codecString: mp3CodecString(),
-      sampleRate: h.sampleRate,
-      channels: h.channels,
+    return audioTrack(
+      'mp3',
+      mp3CodecString(),
+      h.sampleRate,
+      h.channels,
       timescale,
-      config: new Uint8Array(0),
-    };
+      new Uint8Array(0),
+    );
   });
 }
 
 /** From an OpusHead packet; `config` is the dOps payload. Opus always decodes at 48 kHz. */
 export function audioTrackFromOpusHead(opusHead: Uint8Array, timescale: number): AudioTrack {
-  return guard(() => {
+  return onlyMediaErrors(() => {
     const head = parseOpusHead(opusHead);
-    return {
-      kind: 'audio',
-      codec: 'opus',
-      codecString: opusCodecString(),
-      sampleRate: 48000,
-      channels: head.channels,
-      timescale,
-      config: buildDOps(head),
-    };
+    return audioTrack('opus', opusCodecString(), 48000, head.channels, timescale, buildDOps(head));
   });
 }

@@ -1,8 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseAv1C } from './av1/av1-config.js';
 import { aacCodecString, av1CodecString, avcCodecString, hevcCodecString } from './codec-string.js';
 import { splitAnnexB } from './h264/annexb.js';
@@ -18,60 +16,31 @@ import {
 } from './h265/h265-hvcc.js';
 import { parseH265Sps } from './h265/h265-sps.js';
 import { videoTrackFromAv1C, videoTrackFromAvcC, videoTrackFromHvcC } from './track-config.js';
+import { moovChild } from '../test-support/bytes.js';
+import {
+  ffmpeg,
+  probeFirstStream,
+  readBytes,
+  useTempDir,
+  type ProbedStream,
+} from '../test-support/ffmpeg.js';
 
 // ffmpeg/ffprobe are the external judge: 1-frame clips, parsed here, compared with ffprobe.
-const dir = mkdtempSync(join(tmpdir(), 'tidecast-codecs-video-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = useTempDir('tidecast-codecs-video-');
 
 function encode(name: string, size: string, rate: string, args: string[]): string {
   const out = join(dir, name);
-  const src = `testsrc2=size=${size}:rate=${rate}`;
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
+  ffmpeg([
     '-f',
     'lavfi',
     '-i',
-    src,
+    `testsrc2=size=${size}:rate=${rate}`,
     '-frames:v',
     '1',
     ...args,
     out,
   ]);
   return out;
-}
-
-type Probe = Record<string, string | number | undefined>;
-function probe(file: string): Probe {
-  const json: unknown = JSON.parse(
-    execFileSync('ffprobe', ['-v', 'error', '-of', 'json', '-show_streams', file], {
-      encoding: 'utf8',
-    }),
-  );
-  const streams = (json as { streams?: Probe[] }).streams;
-  const first = streams?.[0];
-  if (first === undefined) throw new Error(`ffprobe found no stream in ${file}`);
-  return first;
-}
-
-/** Payload of the first `type` box inside the top-level moov box (sample entries live there). */
-function moovChild(file: string, type: string): Uint8Array {
-  const data = new Uint8Array(readFileSync(file));
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const name = (at: number): string => String.fromCharCode(...data.subarray(at, at + 4));
-  let p = 0;
-  while (p + 8 <= data.length) {
-    const size = view.getUint32(p);
-    if (name(p + 4) === 'moov') {
-      for (let q = p + 8; q + 8 <= p + size; q++) {
-        if (name(q + 4) === type) return data.subarray(q + 8, q + view.getUint32(q));
-      }
-    }
-    if (size < 8) break;
-    p += size;
-  }
-  throw new Error(`no ${type} box in ${file}`);
 }
 
 function ratio(num: number, den: number): string {
@@ -81,6 +50,20 @@ function ratio(num: number, den: number): string {
 function approxFrameRate(probed: string | number | undefined): number {
   const [n = '0', d = '1'] = String(probed).split('/');
   return Number(n) / Number(d);
+}
+
+/** SAR, frame rate and luma bit depth of a parsed H.264 / H.265 SPS against ffprobe. */
+function expectSpsMatchesProbe(
+  sps: { sarNum: number; sarDen: number; frameRate: number | undefined; bitDepthLuma: number },
+  p: ProbedStream,
+): void {
+  const sar =
+    p.sample_aspect_ratio === undefined || p.sample_aspect_ratio === '0:1'
+      ? '1:1'
+      : p.sample_aspect_ratio;
+  expect(ratio(sps.sarNum, sps.sarDen)).toBe(sar);
+  expect(sps.frameRate).toBeCloseTo(approxFrameRate(p.r_frame_rate), 6);
+  expect(sps.bitDepthLuma).toBe(String(p.pix_fmt).includes('10') ? 10 : 8);
 }
 
 describe('H.264 against ffprobe', () => {
@@ -130,21 +113,15 @@ describe('H.264 against ffprobe', () => {
         'h264',
       ]);
       const mp4 = encode(`${c.name}.mp4`, c.size, c.rate, ['-c:v', 'libx264', ...c.args]);
-      const units = splitAnnexB(new Uint8Array(readFileSync(h264)));
+      const units = splitAnnexB(readBytes(h264));
       const spsNal = units.find((u) => (u[0] ?? 0) % 32 === 7);
       const ppsNal = units.find((u) => (u[0] ?? 0) % 32 === 8);
       if (spsNal === undefined || ppsNal === undefined) throw new Error('no SPS/PPS in the stream');
       const sps = parseH264Sps(spsNal);
-      const p = probe(h264);
+      const p = probeFirstStream(h264);
       expect(`${sps.width}x${sps.height}`).toBe(`${p.width}x${p.height}`);
       expect(sps.levelIdc).toBe(p.level);
-      const sar =
-        p.sample_aspect_ratio === undefined || p.sample_aspect_ratio === '0:1'
-          ? '1:1'
-          : p.sample_aspect_ratio;
-      expect(ratio(sps.sarNum, sps.sarDen)).toBe(sar);
-      expect(sps.frameRate).toBeCloseTo(approxFrameRate(p.r_frame_rate), 6);
-      expect(sps.bitDepthLuma).toBe(String(p.pix_fmt).includes('10') ? 10 : 8);
+      expectSpsMatchesProbe(sps, p);
       const chroma = String(p.pix_fmt).startsWith('yuv444')
         ? 3
         : String(p.pix_fmt).startsWith('yuv422')
@@ -153,7 +130,7 @@ describe('H.264 against ffprobe', () => {
       expect(sps.chromaFormatIdc).toBe(chroma);
       expect(sps.frameMbsOnly).toBe(c.name !== 'interlaced');
 
-      const avcCBytes = moovChild(mp4, 'avcC');
+      const avcCBytes = moovChild(readBytes(mp4), 'avcC');
       const avcC = parseAvcC(avcCBytes);
       expect(avcC.sps[0]).toEqual(spsNal);
       expect(avcC.pps[0]).toEqual(ppsNal);
@@ -195,12 +172,10 @@ describe('H.264 against ffprobe', () => {
       'm.m3u8',
       'o.m3u8',
     ];
-    execFileSync('ffmpeg', ['-v', 'error', '-y', ...inputs, ...codecArgs, ...hlsArgs], {
-      cwd: hls,
-    });
+    ffmpeg([...inputs, ...codecArgs, ...hlsArgs], hls);
     const master = readFileSync(join(hls, 'm.m3u8'), 'utf8');
     const codecs = /CODECS="([^"]+)"/.exec(master)?.[1];
-    const avcC = parseAvcC(moovChild(join(hls, 'init.mp4'), 'avcC'));
+    const avcC = parseAvcC(moovChild(readBytes(join(hls, 'init.mp4')), 'avcC'));
     expect(codecs).toBe(`${avcCodecString(avcC)},${aacCodecString(2)}`);
     expect(codecs).toMatch(/^avc1\.4d40[0-9a-f]{2},/);
   });
@@ -251,28 +226,22 @@ describe('H.265 against ffprobe', () => {
         '-tag:v',
         'hvc1',
       ]);
-      const units = splitAnnexB(new Uint8Array(readFileSync(raw)));
+      const units = splitAnnexB(readBytes(raw));
       const ofType = (t: number): Uint8Array => {
         const u = units.find((n) => Math.floor((n[0] ?? 0) / 2) === t);
         if (u === undefined) throw new Error(`no NAL of type ${t}`);
         return u;
       };
       const sps = parseH265Sps(ofType(HEVC_NAL_SPS));
-      const p = probe(raw);
+      const p = probeFirstStream(raw);
       expect(`${sps.width}x${sps.height}`).toBe(`${p.width}x${p.height}`);
       expect(`${sps.codedWidth}x${sps.codedHeight}`).toBe(`${p.coded_width}x${p.coded_height}`);
       expect(sps.generalLevelIdc).toBe(p.level);
-      const sar =
-        p.sample_aspect_ratio === undefined || p.sample_aspect_ratio === '0:1'
-          ? '1:1'
-          : p.sample_aspect_ratio;
-      expect(ratio(sps.sarNum, sps.sarDen)).toBe(sar);
-      expect(sps.frameRate).toBeCloseTo(approxFrameRate(p.r_frame_rate), 6);
-      expect(sps.bitDepthLuma).toBe(String(p.pix_fmt).includes('10') ? 10 : 8);
+      expectSpsMatchesProbe(sps, p);
       expect(sps.chromaFormatIdc).toBe(String(p.pix_fmt).startsWith('yuv444') ? 3 : 1);
       expect(sps.generalProfileIdc).toBe({ Main: 1, 'Main 10': 2, Rext: 4 }[String(p.profile)]);
 
-      const hvcCBytes = moovChild(mp4, 'hvcC');
+      const hvcCBytes = moovChild(readBytes(mp4), 'hvcC');
       const hvcC = parseHvcC(hvcCBytes);
       expect(hvcCUnits(hvcC, HEVC_NAL_SPS)[0]).toEqual(ofType(HEVC_NAL_SPS));
       expect(hvcCUnits(hvcC, HEVC_NAL_PPS)[0]).toEqual(ofType(HEVC_NAL_PPS));
@@ -345,8 +314,8 @@ describe('AV1 against ffprobe', () => {
   for (const c of cases) {
     it(`${c.name}: av1C and its sequence header match ffprobe`, () => {
       const mp4 = encode(`${c.name}-av1.mp4`, c.size, '25', c.args);
-      const p = probe(mp4);
-      const cfg = parseAv1C(moovChild(mp4, 'av1C'));
+      const p = probeFirstStream(mp4);
+      const cfg = parseAv1C(moovChild(readBytes(mp4), 'av1C'));
       expect(cfg.sequenceHeader).toBeDefined();
       expect(`${cfg.sequenceHeader?.maxFrameWidth}x${cfg.sequenceHeader?.maxFrameHeight}`).toBe(
         `${p.width}x${p.height}`,
@@ -357,7 +326,7 @@ describe('AV1 against ffprobe', () => {
       expect(cfg.bitDepth).toBe(String(p.pix_fmt).includes('10') ? 10 : 8);
       expect(cfg.chromaSubsamplingX && cfg.chromaSubsamplingY).toBe(true);
       expect(av1CodecString(cfg)).toBe(c.codec);
-      const track = videoTrackFromAv1C(moovChild(mp4, 'av1C'), 1000);
+      const track = videoTrackFromAv1C(moovChild(readBytes(mp4), 'av1C'), 1000);
       expect([track.codecString, track.width, track.height]).toEqual([c.codec, p.width, p.height]);
     });
   }

@@ -2,17 +2,9 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { ByteReader } from './byte-reader.js';
 import { MediaError, TruncatedError } from '../errors.js';
+import { thrownMediaError } from '../test-support/fuzz.js';
 
 const r = (...bytes: number[]): ByteReader => new ByteReader(new Uint8Array(bytes));
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('ByteReader', () => {
   it('reads big-endian integers of every width', () => {
@@ -103,10 +95,10 @@ describe('ByteReader', () => {
     for (const [name, read] of reads) {
       const reader = new ByteReader(new Uint8Array(name === 'u8' || name === 'i8' ? 1 : 8), 50);
       reader.pos = reader.length; // at the end: every read must fail
-      const e = thrown(() => read(reader));
+      const e = thrownMediaError(() => read(reader));
       expect(e, name).toBeInstanceOf(TruncatedError);
-      expect((e as MediaError).code).toBe('TRUNCATED');
-      expect((e as MediaError).offset).toBe(50 + reader.length);
+      expect(e.code).toBe('TRUNCATED');
+      expect(e.offset).toBe(50 + reader.length);
       expect(reader.pos).toBe(reader.length);
     }
   });

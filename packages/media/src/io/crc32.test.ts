@@ -1,9 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32Mpeg2 } from './crc32.js';
+import { ffmpeg, readBytes, withTempDir } from '../test-support/ffmpeg.js';
 
 const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -52,16 +50,13 @@ describe('crc32Mpeg2', () => {
   });
 
   it('matches the CRC_32 of a PAT section written by ffmpeg', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tidecast-crc-'));
-    try {
+    withTempDir('tidecast-crc-', (dir) => {
       const out = join(dir, 'clip.ts');
-      const run = spawnSync('ffmpeg', [
-        ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi'],
-        ...['-i', 'testsrc=size=64x64:rate=10:duration=0.5'],
-        ...['-c:v', 'mpeg2video', '-f', 'mpegts', '-y', out],
+      ffmpeg([
+        ...['-f', 'lavfi', '-i', 'testsrc=size=64x64:rate=10:duration=0.5'],
+        ...['-c:v', 'mpeg2video', '-f', 'mpegts', out],
       ]);
-      expect(run.status, String(run.stderr)).toBe(0);
-      const pat = firstPat(new Uint8Array(readFileSync(out)));
+      const pat = firstPat(readBytes(out));
       expect(pat[0]).toBe(0x00); // table_id: program_association_section
       const n = pat.length;
       const stored =
@@ -74,8 +69,6 @@ describe('crc32Mpeg2', () => {
       // A single flipped bit must be caught.
       pat[3] = (pat[3] ?? 0) ^ 0x01;
       expect(crc32Mpeg2(pat)).not.toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

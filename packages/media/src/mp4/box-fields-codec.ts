@@ -14,14 +14,20 @@ export interface AvccFields {
   pps: Uint8Array[];
 }
 
-export function parseAvcc(r: ByteReader): AvccFields {
-  const raw = r.bytes.subarray(r.pos);
+/** A record's leading version byte, which must be `expected`. */
+function readVersionByte(r: ByteReader, box: string, field: string, expected: number): number {
   const version = r.u8();
-  if (version !== 1) {
-    throw new MalformedError(`avcC: configurationVersion ${version}, expected 1`, {
+  if (version !== expected) {
+    throw new MalformedError(`${box}: ${field} ${version}, expected ${expected}`, {
       offset: r.offset - 1,
     });
   }
+  return version;
+}
+
+export function parseAvcc(r: ByteReader): AvccFields {
+  const raw = r.bytes.subarray(r.pos);
+  readVersionByte(r, 'avcC', 'configurationVersion', 1);
   const profile = r.u8();
   const profileCompatibility = r.u8();
   const level = r.u8();
@@ -64,12 +70,7 @@ export interface HvccFields {
 
 export function parseHvcc(r: ByteReader): HvccFields {
   const raw = r.bytes.subarray(r.pos);
-  const version = r.u8();
-  if (version !== 1) {
-    throw new MalformedError(`hvcC: configurationVersion ${version}, expected 1`, {
-      offset: r.offset - 1,
-    });
-  }
+  readVersionByte(r, 'hvcC', 'configurationVersion', 1);
   const ptl = r.u8();
   const generalProfileCompatibilityFlags = r.u32();
   const generalConstraintIndicatorFlags = r.bytesView(6);
@@ -169,27 +170,21 @@ export interface DopsFields {
 
 export function parseDops(r: ByteReader): DopsFields {
   const raw = r.bytes.subarray(r.pos);
-  const version = r.u8();
-  if (version !== 0) {
-    throw new MalformedError(`dOps: Version ${version}, expected 0`, { offset: r.offset - 1 });
-  }
+  const version = readVersionByte(r, 'dOps', 'Version', 0);
   const outputChannelCount = r.u8();
   const preSkip = r.u16();
   const inputSampleRate = r.u32();
   const outputGain = r.i16();
   const channelMappingFamily = r.u8();
-  if (channelMappingFamily === 0) {
-    return {
-      box: 'dOps',
-      raw,
-      version,
-      outputChannelCount,
-      preSkip,
-      inputSampleRate,
-      outputGain,
-      channelMappingFamily,
-    };
-  }
+  // The mapping table is present only for families other than 0 (dOps ChannelMappingFamily).
+  const mapping =
+    channelMappingFamily === 0
+      ? {}
+      : {
+          streamCount: r.u8(),
+          coupledCount: r.u8(),
+          channelMapping: r.bytesView(outputChannelCount),
+        };
   return {
     box: 'dOps',
     raw,
@@ -199,8 +194,6 @@ export function parseDops(r: ByteReader): DopsFields {
     inputSampleRate,
     outputGain,
     channelMappingFamily,
-    streamCount: r.u8(),
-    coupledCount: r.u8(),
-    channelMapping: r.bytesView(outputChannelCount),
+    ...mapping,
   };
 }

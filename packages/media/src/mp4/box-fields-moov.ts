@@ -1,8 +1,8 @@
 import type { ByteReader } from '../io/byte-reader.js';
 import {
   fixed16,
-  needEntries,
   readCString,
+  readEntryCount,
   readFullBox,
   readI64,
   readU32or64,
@@ -142,8 +142,7 @@ export interface ElstFields {
 
 export function parseElst(r: ByteReader): ElstFields {
   const { version } = readFullBox(r, 'elst', 1);
-  const count = r.u32();
-  needEntries(r, count, version === 1 ? 20 : 12, 'elst');
+  const count = readEntryCount(r, version === 1 ? 20 : 12, 'elst');
   const entries: EditListEntry[] = [];
   for (let i = 0; i < count; i++) {
     const segmentDuration = readU32or64(r, version);

@@ -1,6 +1,6 @@
 import { MalformedError } from '../errors.js';
 import type { ByteReader } from '../io/byte-reader.js';
-import { needEntries, readFullBox } from './box-fields-util.js';
+import { needEntries, readEntryCount, readFullBox } from './box-fields-util.js';
 
 /** stsd (14496-12 8.5.2): FullBox + entry_count, then one sample entry box per description. */
 export interface StsdFields {
@@ -22,8 +22,7 @@ export interface SttsFields {
 
 export function parseStts(r: ByteReader): SttsFields {
   readFullBox(r, 'stts', 0);
-  const count = r.u32();
-  needEntries(r, count, 8, 'stts');
+  const count = readEntryCount(r, 8, 'stts');
   const sampleCounts = new Uint32Array(count);
   const sampleDeltas = new Uint32Array(count);
   for (let i = 0; i < count; i++) {
@@ -43,8 +42,7 @@ export interface CttsFields {
 
 export function parseCtts(r: ByteReader): CttsFields {
   const { version } = readFullBox(r, 'ctts', 1);
-  const count = r.u32();
-  needEntries(r, count, 8, 'ctts');
+  const count = readEntryCount(r, 8, 'ctts');
   const sampleCounts = new Uint32Array(count);
   const sampleOffsets = new Int32Array(count);
   for (let i = 0; i < count; i++) {
@@ -64,8 +62,7 @@ export interface StssFields {
 
 export function parseStss(r: ByteReader): StssFields {
   readFullBox(r, 'stss', 0);
-  const count = r.u32();
-  needEntries(r, count, 4, 'stss');
+  const count = readEntryCount(r, 4, 'stss');
   const sampleNumbers = new Uint32Array(count);
   for (let i = 0; i < count; i++) sampleNumbers[i] = r.u32();
   return { box: 'stss', sampleNumbers };
@@ -81,8 +78,7 @@ export interface StscFields {
 
 export function parseStsc(r: ByteReader): StscFields {
   readFullBox(r, 'stsc', 0);
-  const count = r.u32();
-  needEntries(r, count, 12, 'stsc');
+  const count = readEntryCount(r, 12, 'stsc');
   const firstChunks = new Uint32Array(count);
   const samplesPerChunk = new Uint32Array(count);
   const sampleDescriptionIndexes = new Uint32Array(count);
@@ -152,8 +148,7 @@ export interface ChunkOffsetFields<B extends 'stco' | 'co64'> {
 
 export function parseStco(r: ByteReader): ChunkOffsetFields<'stco'> {
   readFullBox(r, 'stco', 0);
-  const count = r.u32();
-  needEntries(r, count, 4, 'stco');
+  const count = readEntryCount(r, 4, 'stco');
   const chunkOffsets = new Float64Array(count);
   for (let i = 0; i < count; i++) chunkOffsets[i] = r.u32();
   return { box: 'stco', chunkOffsets };
@@ -161,8 +156,7 @@ export function parseStco(r: ByteReader): ChunkOffsetFields<'stco'> {
 
 export function parseCo64(r: ByteReader): ChunkOffsetFields<'co64'> {
   readFullBox(r, 'co64', 0);
-  const count = r.u32();
-  needEntries(r, count, 8, 'co64');
+  const count = readEntryCount(r, 8, 'co64');
   const chunkOffsets = new Float64Array(count);
   for (let i = 0; i < count; i++) chunkOffsets[i] = r.u64();
   return { box: 'co64', chunkOffsets };

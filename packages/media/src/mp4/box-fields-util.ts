@@ -48,6 +48,13 @@ export function needEntries(r: ByteReader, count: number, entrySize: number, box
   }
 }
 
+/** A 32-bit entry_count, checked with needEntries before the caller allocates its table. */
+export function readEntryCount(r: ByteReader, entrySize: number, box: string): number {
+  const count = r.u32();
+  needEntries(r, count, entrySize, box);
+  return count;
+}
+
 /** NUL-terminated UTF-8 string (hdlr name, emsg scheme_id_uri); a missing NUL ends at the box end. */
 export function readCString(r: ByteReader): string {
   const bytes = r.bytes;

@@ -1,35 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  LimitExceededError,
-  MalformedError,
-  MediaError,
-  TruncatedError,
-  UnsupportedError,
-} from '../errors.js';
+import { LimitExceededError, MalformedError, TruncatedError, UnsupportedError } from '../errors.js';
 import { fieldsOf, findBox, findBoxes, findFields, readBoxes } from './box-reader.js';
+import { ascii, box, cat, fullBox, u16, u32, u64, zeros } from '../test-support/bytes.js';
+import {
+  expectOnlyMediaError,
+  mutatedBytes,
+  onlyMediaError,
+  thrownMediaError,
+} from '../test-support/fuzz.js';
 
-type Part = Uint8Array | number[];
-
-function cat(...parts: Part[]): Uint8Array {
-  const out: number[] = [];
-  for (const p of parts) out.push(...p);
-  return Uint8Array.from(out);
-}
-const u16 = (v: number): number[] => [(v >> 8) & 0xff, v & 0xff];
-const u32 = (v: number): number[] => [...u16(Math.floor(v / 65536) % 65536), ...u16(v % 65536)];
-const u64 = (v: number): number[] => [...u32(Math.floor(v / 2 ** 32)), ...u32(v % 2 ** 32)];
-const ascii = (s: string): number[] => Array.from(s, (c) => c.charCodeAt(0));
-const zeros = (n: number): number[] => new Array<number>(n).fill(0);
 const ones = (n: number): number[] => new Array<number>(n).fill(0xff);
-
-function box(type: string, ...parts: Part[]): Uint8Array {
-  const body = cat(...parts);
-  return cat(u32(8 + body.length), ascii(type), body);
-}
-function fullBox(type: string, version: number, flags: number, ...parts: Part[]): Uint8Array {
-  return box(type, [version, (flags >> 16) & 0xff, (flags >> 8) & 0xff, flags & 0xff], ...parts);
-}
 
 const avcC = box(
   'avcC',
@@ -247,13 +228,11 @@ describe('readBoxes on a hand-built movie', () => {
 
   it('adds baseOffset to box and error offsets', () => {
     expect(readBoxes(file, { baseOffset: 1000 })[1]?.offset).toBe(1000 + (boxes[1]?.offset ?? 0));
-    try {
-      readBoxes(cat(box('free'), [0, 0, 0, 9]), { baseOffset: 1000 });
-      expect.unreachable();
-    } catch (e) {
-      expect(e).toBeInstanceOf(TruncatedError);
-      expect((e as MediaError).offset).toBe(1008);
-    }
+    const e = thrownMediaError(() =>
+      readBoxes(cat(box('free'), [0, 0, 0, 9]), { baseOffset: 1000 }),
+    );
+    expect(e).toBeInstanceOf(TruncatedError);
+    expect(e.offset).toBe(1008);
   });
 });
 
@@ -288,24 +267,16 @@ describe('box headers', () => {
   });
 
   it('a size smaller than the header is MalformedError with the offset', () => {
-    try {
-      readBoxes(cat(box('free'), u32(4), ascii('free')));
-      expect.unreachable();
-    } catch (e) {
-      expect(e).toBeInstanceOf(MalformedError);
-      expect((e as MediaError).offset).toBe(8);
-    }
+    const e = thrownMediaError(() => readBoxes(cat(box('free'), u32(4), ascii('free'))));
+    expect(e).toBeInstanceOf(MalformedError);
+    expect(e.offset).toBe(8);
   });
 
   it('a child past its parent end is MalformedError at the child offset', () => {
     const bad = cat(u32(8 + 12), ascii('moov'), u32(100), ascii('trak'), [0, 0, 0, 0]);
-    try {
-      readBoxes(bad);
-      expect.unreachable();
-    } catch (e) {
-      expect(e).toBeInstanceOf(MalformedError);
-      expect((e as MediaError).offset).toBe(8);
-    }
+    const e = thrownMediaError(() => readBoxes(bad));
+    expect(e).toBeInstanceOf(MalformedError);
+    expect(e.offset).toBe(8);
     // A 5-byte tail in a container cannot be a box.
     expect(() => readBoxes(box('moov', box('free'), [1, 2, 3, 4, 5]))).toThrow(MalformedError);
   });
@@ -329,13 +300,9 @@ describe('box headers', () => {
 
   it('an unknown version is UnsupportedError; a short payload is MalformedError', () => {
     expect(() => readBoxes(fullBox('mvhd', 2, 0, zeros(200)))).toThrow(UnsupportedError);
-    try {
-      readBoxes(fullBox('tkhd', 0, 0, zeros(10)));
-      expect.unreachable();
-    } catch (e) {
-      expect(e).toBeInstanceOf(MalformedError);
-      expect((e as MediaError).cause).toBeInstanceOf(TruncatedError);
-    }
+    const e = thrownMediaError(() => readBoxes(fullBox('tkhd', 0, 0, zeros(10))));
+    expect(e).toBeInstanceOf(MalformedError);
+    expect(e.cause).toBeInstanceOf(TruncatedError);
     expect(() => readBoxes(fullBox('stts', 0, 0, u32(0xffffffff)))).toThrow(MalformedError);
   });
 });
@@ -367,38 +334,21 @@ const boxArb: fc.Memo<Uint8Array> = fc.memo((n) =>
 );
 
 describe('readBoxes fuzzing', () => {
-  const onlyMediaError = (bytes: Uint8Array): void => {
-    try {
-      readBoxes(bytes);
-    } catch (e) {
-      expect(e).toBeInstanceOf(MediaError);
-    }
-  };
+  const parse = (bytes: Uint8Array): void => void readBoxes(bytes);
 
   it('random bytes yield boxes or MediaError', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), onlyMediaError), { numRuns: 2000 });
+    expectOnlyMediaError(fc.uint8Array({ maxLength: 512 }), parse);
   });
 
   it('random box trees yield boxes or MediaError', () => {
-    fc.assert(
-      fc.property(fc.array(boxArb(5), { maxLength: 4 }), (list) => onlyMediaError(cat(...list))),
-      { numRuns: 2000 },
+    expectOnlyMediaError(
+      fc.array(boxArb(5), { maxLength: 4 }).map((list) => cat(...list)),
+      parse,
     );
   });
 
   it('truncation and mutation of the hand-built movie yield only MediaError', () => {
-    for (let end = 0; end < file.length; end++) onlyMediaError(file.subarray(0, end));
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: file.length - 1 }),
-        fc.integer({ min: 0, max: 255 }),
-        (at, value) => {
-          const bytes = file.slice();
-          bytes[at] = value;
-          onlyMediaError(bytes);
-        },
-      ),
-      { numRuns: 2000 },
-    );
+    for (let end = 0; end < file.length; end++) onlyMediaError(() => parse(file.subarray(0, end)));
+    expectOnlyMediaError(mutatedBytes([file]), parse);
   });
 });

@@ -1,5 +1,11 @@
 import type { MediaError } from '../errors.js';
-import { LimitExceededError, MalformedError, TruncatedError, asMediaError } from '../errors.js';
+import {
+  LimitExceededError,
+  MalformedError,
+  TruncatedError,
+  asMediaError,
+  onlyMediaErrors,
+} from '../errors.js';
 import { ByteReader } from '../io/byte-reader.js';
 import type { BoxFields, BoxFieldsKind, FieldsOf } from './mp4-boxes.js';
 import { parseBoxPayload } from './mp4-boxes.js';
@@ -50,11 +56,7 @@ export function readBoxes(bytes: Uint8Array, options: ReadBoxesOptions = {}): Mp
     maxBoxes: options.maxBoxes ?? 1_000_000,
     count: 0,
   };
-  try {
-    return readList(state, 0, bytes.length, 1, '');
-  } catch (error) {
-    throw asMediaError(error);
-  }
+  return onlyMediaErrors(() => readList(state, 0, bytes.length, 1, ''));
 }
 
 function readList(

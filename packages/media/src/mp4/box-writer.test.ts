@@ -13,9 +13,7 @@ import {
   u32or64,
   unityMatrix,
 } from './box-writer.js';
-
-const hex = (bytes: Uint8Array): string =>
-  Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+import { toHex } from '../test-support/bytes.js';
 
 describe('box / fullBox', () => {
   it('back-patches sizes of nested boxes', () => {
@@ -31,13 +29,13 @@ describe('box / fullBox', () => {
       ['00000010', '6d766864', '01000102', 'deadbeef'], // mvhd: version 1, flags 0x102
       ['00000008', '66726565'], // free: empty
     ];
-    expect(hex(w.finish())).toBe(fields.flat().join(''));
+    expect(toHex(w.finish())).toBe(fields.flat().join(''));
   });
 
   it('payloadBox wraps opaque bytes', () => {
     const w = new ByteWriter();
     payloadBox(w, 'avcC', new Uint8Array([1, 2, 3]));
-    expect(hex(w.finish())).toBe('0000000b' + '61766343' + '010203');
+    expect(toHex(w.finish())).toBe('0000000b' + '61766343' + '010203');
   });
 
   it('sizes always tile the output exactly, for any nesting', () => {
@@ -91,14 +89,14 @@ describe('field helpers', () => {
     const w = new ByteWriter();
     u32or64(w, 0, 7);
     u32or64(w, 1, 0x1_0000_0002);
-    expect(hex(w.finish())).toBe('00000007' + '0000000100000002');
+    expect(toHex(w.finish())).toBe('00000007' + '0000000100000002');
   });
 
   it('unityMatrix is the 36-byte identity of 14496-12 8.2.2.3', () => {
     const w = new ByteWriter();
     unityMatrix(w);
     const words = ['00010000', '0', '0', '0', '00010000', '0', '0', '0', '40000000'];
-    expect(hex(w.finish())).toBe(words.map((x) => x.padStart(8, '0')).join(''));
+    expect(toHex(w.finish())).toBe(words.map((x) => x.padStart(8, '0')).join(''));
   });
 
   it('fixed16 converts to 16.16 and rejects what does not fit', () => {

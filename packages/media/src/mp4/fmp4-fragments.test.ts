@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LimitExceededError, MalformedError, TruncatedError } from '../errors.js';
 import { readFragmentedMp4 } from './fmp4-reader.js';
-
-type Part = Uint8Array | number[];
-
-function cat(...parts: Part[]): Uint8Array {
-  const out: number[] = [];
-  for (const p of parts) out.push(...p);
-  return Uint8Array.from(out);
-}
-const u16 = (v: number): number[] => [(v >> 8) & 0xff, v & 0xff];
-const u32 = (v: number): number[] => [...u16(Math.floor(v / 65536) % 65536), ...u16(v % 65536)];
-const u64 = (v: number): number[] => [...u32(Math.floor(v / 2 ** 32)), ...u32(v % 2 ** 32)];
-const ascii = (s: string): number[] => Array.from(s, (c) => c.charCodeAt(0));
-const zeros = (n: number): number[] => new Array<number>(n).fill(0);
-const box = (type: string, ...parts: Part[]): Uint8Array => {
-  const body = cat(...parts);
-  return cat(u32(8 + body.length), ascii(type), body);
-};
-const fullBox = (type: string, version: number, flags: number, ...parts: Part[]): Uint8Array =>
-  box(type, [version, (flags >> 16) & 0xff, (flags >> 8) & 0xff, flags & 0xff], ...parts);
+import { ascii, box, cat, fullBox, u16, u32, u64, zeros } from '../test-support/bytes.js';
 
 const NON_SYNC = 0x00010000;
 

@@ -1,13 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MediaError } from '../errors.js';
 import { readBoxes } from './box-reader.js';
 import type { Mp4ReadResult } from './fmp4-reader.js';
 import { readFragmentedMp4 } from './fmp4-reader.js';
+import { ffmpeg, ffprobe, hexdumpBytes, readBytes, useTempDir } from '../test-support/ffmpeg.js';
 
 interface ProbePacket {
   stream_index: number;
@@ -32,7 +30,7 @@ interface ProbeStream {
   extradata?: string;
 }
 
-let dir = '';
+const dir = useTempDir('tidecast-mp4-');
 const files = new Map<string, Uint8Array>();
 
 const SOURCE = [
@@ -63,24 +61,9 @@ const RECIPES: Record<string, string[]> = {
   'av1.mp4': ['-an', '-c:v', 'libaom-av1', '-cpu-used', '8', '-b:v', '100k'],
 };
 
-function ffprobe(path: string): { packets: ProbePacket[]; streams: ProbeStream[] } {
-  const out = execFileSync(
-    'ffprobe',
-    ['-v', 'error', '-show_packets', '-show_streams', '-show_data', '-of', 'json', path],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  return JSON.parse(out.toString()) as { packets: ProbePacket[]; streams: ProbeStream[] };
-}
-
-/** ffprobe prints extradata as a hexdump: `00000000: 014d 400d ...  .M@.` lines. */
-function hexdumpBytes(dump: string): Uint8Array {
-  const hex = dump
-    .split('\n')
-    .map((line) => /^[0-9a-f]{8}: ((?:[0-9a-f]{2,4} ?)+)/.exec(line)?.[1] ?? '')
-    .join('')
-    .replace(/ /g, '');
-  return Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
-}
+type Probe = { packets: ProbePacket[]; streams: ProbeStream[] };
+const probeFile = (path: string): Probe =>
+  ffprobe<Probe>(path, ['-show_packets', '-show_streams', '-show_data']);
 
 function file(name: string): Uint8Array {
   const bytes = files.get(name);
@@ -89,22 +72,17 @@ function file(name: string): Uint8Array {
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tidecast-mp4-'));
   for (const [name, args] of Object.entries(RECIPES)) {
     const path = join(dir, name);
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...SOURCE, ...args, path]);
-    files.set(name, new Uint8Array(readFileSync(path)));
+    ffmpeg([...SOURCE, ...args, path]);
+    files.set(name, readBytes(path));
   }
-});
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Every sample against ffprobe's packet list: dts, pts, duration, size, position, keyframe. */
 function compareWithFfprobe(name: string): Mp4ReadResult {
   const result = readFragmentedMp4(file(name));
-  const probe = ffprobe(join(dir, name));
+  const probe = probeFile(join(dir, name));
   expect(result.tracks.length).toBe(probe.streams.length);
   for (const stream of probe.streams) {
     const trackId = parseInt(stream.id, 16);
@@ -252,8 +230,11 @@ describe('readFragmentedMp4 robustness', () => {
 
   it('truncated fragmented input yields only MediaError', () => {
     const bytes = file('frag.mp4');
+    // A cut between two top-level boxes (before a moof, say) leaves a shorter valid file.
+    const boundaries = new Set(readBoxes(bytes).map((b) => b.offset));
+    const ends = fc.integer({ min: 0, max: bytes.length - 1 }).filter((n) => !boundaries.has(n));
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: bytes.length - 1 }), (end) => {
+      fc.property(ends, (end) => {
         expect(() => readFragmentedMp4(bytes.subarray(0, end))).toThrow(MediaError);
       }),
       { numRuns: 300 },

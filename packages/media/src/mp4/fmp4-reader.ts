@@ -1,4 +1,4 @@
-import { MalformedError, asMediaError } from '../errors.js';
+import { MalformedError, onlyMediaErrors } from '../errors.js';
 import type { EmsgFields, SidxFields } from './box-fields-moof.js';
 import type { TrexFields } from './box-fields-moov.js';
 import type { Mp4Box } from './box-reader.js';
@@ -46,11 +46,7 @@ export interface Mp4ReadResult {
  * `track.mediaTimeOffset` for presentation time. Only MediaError is thrown.
  */
 export function readFragmentedMp4(bytes: Uint8Array, options: ReadMp4Options = {}): Mp4ReadResult {
-  try {
-    return readMp4Tree(bytes, options);
-  } catch (error) {
-    throw asMediaError(error);
-  }
+  return onlyMediaErrors(() => readMp4Tree(bytes, options));
 }
 
 function readMp4Tree(bytes: Uint8Array, options: ReadMp4Options): Mp4ReadResult {

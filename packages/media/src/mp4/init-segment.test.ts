@@ -1,15 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, MediaError } from '../errors.js';
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../errors.js';
 import type { AudioTrack, TrackInfo, VideoTrack } from '../types.js';
 import { buildInitSegment, mp4Timescale } from './init-segment.js';
+import { ffprobe, useTempDir } from '../test-support/ffmpeg.js';
+import { expectOnlyMediaError } from '../test-support/fuzz.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tidecast-init-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = useTempDir('tidecast-init-');
 
 /** Containers this test descends into; sample entries are opened after their fixed fields. */
 const CONTAINERS: Record<string, number> = {
@@ -146,19 +145,10 @@ describe('buildInitSegment', () => {
         durationMs: 4321,
       }),
     );
-    const out = execFileSync('ffprobe', [
-      '-v',
-      'error',
-      '-show_streams',
-      '-show_format',
-      '-of',
-      'json',
-      file,
-    ]);
-    const info = JSON.parse(out.toString()) as {
+    const info = ffprobe<{
       streams: { codec_name: string; sample_rate: string; channels: number }[];
       format: { duration: string };
-    };
+    }>(file, ['-show_streams', '-show_format']);
     expect(Number(info.format.duration)).toBeCloseTo(4.321, 4);
     expect(info.streams.map((s) => [s.codec_name, s.sample_rate, s.channels])).toEqual([
       ['aac', '44100', 2],
@@ -215,19 +205,11 @@ describe('buildInitSegment', () => {
         config: fc.uint8Array({ maxLength: 30 }),
       }),
     );
-    fc.assert(
-      fc.property(
-        fc.array(track, { maxLength: 3 }),
-        fc.option(fc.double()),
-        (tracks, durationMs) => {
-          try {
-            const bytes = buildInitSegment(tracks, durationMs === null ? {} : { durationMs });
-            expect(walk(bytes).filter((b) => b.path === 'moov/trak')).toHaveLength(tracks.length);
-          } catch (e) {
-            expect(e).toBeInstanceOf(MediaError);
-          }
-        },
-      ),
-    );
+    const inputs = fc.tuple(fc.array(track, { maxLength: 3 }), fc.option(fc.double()));
+    const check = ([tracks, durationMs]: [TrackInfo[], number | null]): void => {
+      const bytes = buildInitSegment(tracks, durationMs === null ? {} : { durationMs });
+      expect(walk(bytes).filter((b) => b.path === 'moov/trak')).toHaveLength(tracks.length);
+    };
+    expectOnlyMediaError(inputs, check, 100);
   });
 });

@@ -9,6 +9,7 @@ import {
 } from '../../errors.js';
 import { adtsToAsc, buildAdtsHeader, parseAdtsHeader, splitAdtsFrames } from './aac-adts.js';
 import { parseAudioSpecificConfig } from './aac-asc.js';
+import { cat } from '../../test-support/bytes.js';
 
 function frame(payloadLength: number, sfi = 4, channels = 2): Uint8Array {
   const header = buildAdtsHeader(
@@ -17,16 +18,6 @@ function frame(payloadLength: number, sfi = 4, channels = 2): Uint8Array {
   );
   const out = new Uint8Array(7 + payloadLength).fill(0x11);
   out.set(header);
-  return out;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let p = 0;
-  for (const part of parts) {
-    out.set(part, p);
-    p += part.length;
-  }
   return out;
 }
 
@@ -99,7 +90,7 @@ describe('splitAdtsFrames', () => {
     const a = frame(5);
     const b = frame(9);
     const c = frame(20);
-    const whole = concat(a, b, c);
+    const whole = cat(a, b, c);
     const all = splitAdtsFrames(whole);
     expect(all.frames.map((f) => [f.offset, f.payload.length])).toEqual([
       [0, 5],
@@ -114,13 +105,7 @@ describe('splitAdtsFrames', () => {
 
   it('skips junk and a false sync word that is not followed by a frame', () => {
     const fake = Uint8Array.of(0xff, 0xf1, 0x50, 0x80, 0x01, 0x9f, 0xfc); // claims 12 bytes
-    const input = concat(
-      Uint8Array.of(1, 2, 3),
-      fake,
-      Uint8Array.of(9, 9, 9, 9),
-      frame(6),
-      frame(3),
-    );
+    const input = cat(Uint8Array.of(1, 2, 3), fake, Uint8Array.of(9, 9, 9, 9), frame(6), frame(3));
     const split = splitAdtsFrames(input);
     expect(split.frames.map((f) => f.payload.length)).toEqual([6, 3]);
     expect(split.skipped).toBe(3 + fake.length + 4);
@@ -138,7 +123,7 @@ describe('splitAdtsFrames', () => {
           maxLength: 6,
         },
       )
-      .map((parts) => concat(...parts));
+      .map((parts) => cat(...parts));
     fc.assert(
       fc.property(stream, (bytes) => {
         const split = splitAdtsFrames(bytes);

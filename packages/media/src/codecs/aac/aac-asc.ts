@@ -3,7 +3,7 @@ import {
   MalformedError,
   TruncatedError,
   UnsupportedError,
-  asMediaError,
+  onlyMediaErrors,
 } from '../../errors.js';
 import { BitReader } from '../../io/bit-reader.js';
 import {
@@ -44,11 +44,7 @@ const GA_TYPES = new Set([1, 2, 3, 4, 6, 7, 17, 19, 20, 21, 22, 23]);
 
 /** Parses an AudioSpecificConfig. Throws only MediaError. */
 export function parseAudioSpecificConfig(bytes: Uint8Array): AacConfig {
-  try {
-    return parseAsc(new BitReader(bytes));
-  } catch (e) {
-    throw asMediaError(e);
-  }
+  return onlyMediaErrors(() => parseAsc(new BitReader(bytes)));
 }
 
 function readObjectType(r: BitReader): number {

@@ -1,4 +1,4 @@
-import { MalformedError, asMediaError } from '../../errors.js';
+import { MalformedError, onlyMediaErrors } from '../../errors.js';
 import {
   OBU_SEQUENCE_HEADER,
   parseAv1SequenceHeader,
@@ -30,11 +30,7 @@ export interface Av1Config {
 
 /** Parses an av1C payload (without the box header). Throws only MediaError. */
 export function parseAv1C(bytes: Uint8Array): Av1Config {
-  try {
-    return parseRecord(bytes);
-  } catch (e) {
-    throw asMediaError(e);
-  }
+  return onlyMediaErrors(() => parseRecord(bytes));
 }
 
 function parseRecord(bytes: Uint8Array): Av1Config {

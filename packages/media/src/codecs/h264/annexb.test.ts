@@ -8,9 +8,7 @@ import {
   splitAnnexB,
   splitLengthPrefixed,
 } from './annexb.js';
-
-const hex = (s: string): Uint8Array =>
-  Uint8Array.from(s.match(/../g) ?? [], (b) => parseInt(b, 16));
+import { hex } from '../../test-support/bytes.js';
 
 // NAL payloads that cannot contain a start code: no zero bytes at all.
 const nal = (max: number): fc.Arbitrary<Uint8Array> =>

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, MalformedError, asMediaError } from '../../errors.js';
+import { InvalidArgumentError, MalformedError, onlyMediaErrors } from '../../errors.js';
 import { ByteReader } from '../../io/byte-reader.js';
 import { ByteWriter } from '../../io/byte-writer.js';
 import { checkLengthSize, type NalLengthSize } from './annexb.js';
@@ -35,11 +35,7 @@ const EXT_PROFILES = new Set([100, 110, 122, 144, 244]);
 
 /** Parses an avcC payload (without the box header). Throws only MediaError. */
 export function parseAvcC(bytes: Uint8Array): AvcDecoderConfig {
-  try {
-    return parseRecord(bytes);
-  } catch (e) {
-    throw asMediaError(e);
-  }
+  return onlyMediaErrors(() => parseRecord(bytes));
 }
 
 function parseRecord(bytes: Uint8Array): AvcDecoderConfig {

@@ -1,6 +1,7 @@
-import { MalformedError, TruncatedError, asMediaError } from '../../errors.js';
+import { MalformedError, onlyMediaErrors } from '../../errors.js';
 import { BitReader, unescapeRbsp } from '../../io/bit-reader.js';
-import { sarFromAspectRatioIdc, type VuiSummary } from './h264-vui.js';
+import { croppedSize, readCropWindow, readVui, readVuiTiming } from './h264-sps-shared.js';
+import type { VuiSummary } from './h264-vui.js';
 
 /** What a sequence parameter set says about the picture (ITU-T H.264 7.3.2.1.1). */
 export interface H264Sps {
@@ -36,11 +37,7 @@ const HIGH_PROFILES = new Set([100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 13
  * Parses an SPS NAL unit, including its 1-byte NAL header. Throws only MediaError.
  */
 export function parseH264Sps(nal: Uint8Array): H264Sps {
-  try {
-    return parseSps(nal);
-  } catch (e) {
-    throw asMediaError(e);
-  }
+  return onlyMediaErrors(() => parseSps(nal));
 }
 
 function parseSps(nal: Uint8Array): H264Sps {
@@ -107,32 +104,18 @@ function parseSps(nal: Uint8Array): H264Sps {
 
   const codedWidth = widthMbs * 16;
   const codedHeight = (frameMbsOnly ? 1 : 2) * heightMapUnits * 16;
-  const crop = { left: 0, right: 0, top: 0, bottom: 0 };
-  if (r.flag()) {
-    crop.left = r.ue();
-    crop.right = r.ue();
-    crop.top = r.ue();
-    crop.bottom = r.ue();
-  }
+  const crop = readCropWindow(r);
   // 7.4.2.1.1: crop offsets are in chroma sample units (CropUnitX/Y) unless ChromaArrayType is 0.
   const chromaArrayType = separateColourPlane ? 0 : chromaFormatIdc;
-  const subWidthC = chromaArrayType === 1 || chromaArrayType === 2 ? 2 : 1;
-  const subHeightC = chromaArrayType === 1 ? 2 : 1;
-  const cropUnitX = subWidthC;
-  const cropUnitY = subHeightC * (frameMbsOnly ? 1 : 2);
-  const width = codedWidth - cropUnitX * (crop.left + crop.right);
-  const height = codedHeight - cropUnitY * (crop.top + crop.bottom);
+  const fieldRows = frameMbsOnly ? 1 : 2;
+  const { width, height } = croppedSize(codedWidth, codedHeight, crop, chromaArrayType, fieldRows);
   if (width <= 0 || height <= 0) {
     throw new MalformedError(
       `frame cropping leaves ${width}x${height} of ${codedWidth}x${codedHeight}`,
     );
   }
 
-  let vui: VuiSummary | undefined;
-  if (r.flag()) {
-    vui = { sar: undefined, timing: undefined };
-    readVuiHead(r, vui);
-  }
+  const vui = r.flag() ? readVui(r, readVuiTail) : undefined;
   const sar = vui?.sar ?? { num: 1, den: 1 };
   let frameRate: number | undefined;
   if (vui?.timing !== undefined) {
@@ -175,44 +158,7 @@ function skipScalingList(r: BitReader, size: number): void {
   }
 }
 
-/**
- * The leading VUI fields we use (E.1.1): aspect ratio, and timing. Fields after timing (HRD,
- * bitstream restriction) are not read. A VUI cut short after the aspect ratio is tolerated: some
- * encoders truncate it, and the picture size is already known.
- */
-function readVuiHead(r: BitReader, vui: VuiSummary): void {
-  try {
-    readVuiFields(r, vui);
-  } catch (e) {
-    if (!(e instanceof TruncatedError)) throw e;
-  }
-}
-
-function readVuiFields(r: BitReader, vui: VuiSummary): void {
-  if (r.flag()) {
-    const idc = r.bits(8);
-    if (idc === 255) {
-      const w = r.bits(16);
-      const h = r.bits(16);
-      if (w > 0 && h > 0) vui.sar = { num: w, den: h };
-    } else {
-      vui.sar = sarFromAspectRatioIdc(idc);
-    }
-  }
-  if (r.flag()) r.skip(1); // overscan_appropriate_flag
-  if (r.flag()) {
-    r.skip(4); // video_format, video_full_range_flag
-    if (r.flag()) r.skip(24); // colour_primaries, transfer_characteristics, matrix_coefficients
-  }
-  if (r.flag()) {
-    r.ue(); // chroma_sample_loc_type_top_field
-    r.ue(); // chroma_sample_loc_type_bottom_field
-  }
-  if (r.flag()) {
-    const numUnitsInTick = r.bits(32);
-    const timeScale = r.bits(32);
-    const fixedFrameRate = r.flag();
-    if (numUnitsInTick > 0 && timeScale > 0)
-      vui.timing = { numUnitsInTick, timeScale, fixedFrameRate };
-  }
+/** H.264 E.1.1 after chroma_sample_loc_type: timing_info_present_flag and the timing info. */
+function readVuiTail(r: BitReader, vui: VuiSummary): void {
+  if (r.flag()) readVuiTiming(r, vui, true);
 }

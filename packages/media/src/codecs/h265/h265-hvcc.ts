@@ -1,4 +1,4 @@
-import { InvalidArgumentError, MalformedError, asMediaError } from '../../errors.js';
+import { InvalidArgumentError, MalformedError, onlyMediaErrors } from '../../errors.js';
 import { ByteReader } from '../../io/byte-reader.js';
 import { ByteWriter } from '../../io/byte-writer.js';
 import { checkLengthSize, type NalLengthSize } from '../h264/annexb.js';
@@ -34,11 +34,7 @@ export const HEVC_NAL_PPS = 34;
 
 /** Parses an hvcC payload (without the box header). Throws only MediaError. */
 export function parseHvcC(bytes: Uint8Array): HevcDecoderConfig {
-  try {
-    return parseRecord(bytes);
-  } catch (e) {
-    throw asMediaError(e);
-  }
+  return onlyMediaErrors(() => parseRecord(bytes));
 }
 
 function parseRecord(bytes: Uint8Array): HevcDecoderConfig {

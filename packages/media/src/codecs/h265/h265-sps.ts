@@ -1,6 +1,7 @@
-import { MalformedError, TruncatedError, asMediaError } from '../../errors.js';
+import { MalformedError, onlyMediaErrors } from '../../errors.js';
 import { BitReader, unescapeRbsp } from '../../io/bit-reader.js';
-import { sarFromAspectRatioIdc, type VuiSummary } from '../h264/h264-vui.js';
+import { croppedSize, readCropWindow, readVui, readVuiTiming } from '../h264/h264-sps-shared.js';
+import type { VuiSummary } from '../h264/h264-vui.js';
 import { readProfileTierLevel, type HevcProfileTierLevel } from './h265-ptl.js';
 
 /** What an H.265 sequence parameter set says about the picture (ITU-T H.265 7.3.2.2.1). */
@@ -28,11 +29,7 @@ export interface H265Sps extends HevcProfileTierLevel {
 
 /** Parses an SPS NAL unit including its 2-byte NAL header. Throws only MediaError. */
 export function parseH265Sps(nal: Uint8Array): H265Sps {
-  try {
-    return parseSps(nal);
-  } catch (e) {
-    throw asMediaError(e);
-  }
+  return onlyMediaErrors(() => parseSps(nal));
 }
 
 function parseSps(nal: Uint8Array): H265Sps {
@@ -57,19 +54,10 @@ function parseSps(nal: Uint8Array): H265Sps {
   const codedHeight = r.ue();
   if (codedWidth === 0 || codedHeight === 0)
     throw new MalformedError(`picture size ${codedWidth}x${codedHeight}`);
-  const win = { left: 0, right: 0, top: 0, bottom: 0 };
-  if (r.flag()) {
-    win.left = r.ue();
-    win.right = r.ue();
-    win.top = r.ue();
-    win.bottom = r.ue();
-  }
+  const win = readCropWindow(r);
   // 7.4.3.2.1: offsets are in chroma units, SubWidthC/SubHeightC of Table 6-1.
   const chromaArrayType = separateColourPlane ? 0 : chromaFormatIdc;
-  const subWidthC = chromaArrayType === 1 || chromaArrayType === 2 ? 2 : 1;
-  const subHeightC = chromaArrayType === 1 ? 2 : 1;
-  const width = codedWidth - subWidthC * (win.left + win.right);
-  const height = codedHeight - subHeightC * (win.top + win.bottom);
+  const { width, height } = croppedSize(codedWidth, codedHeight, win, chromaArrayType, 1);
   if (width <= 0 || height <= 0) {
     throw new MalformedError(
       `conformance window leaves ${width}x${height} of ${codedWidth}x${codedHeight}`,
@@ -116,16 +104,7 @@ function parseSps(nal: Uint8Array): H265Sps {
     r.skip(numLongTerm * (log2MaxPocLsb + 1)); // lt_ref_pic_poc_lsb_sps, used_by_curr_pic_lt_sps_flag
   }
   r.skip(2); // sps_temporal_mvp_enabled_flag, strong_intra_smoothing_enabled_flag
-  let vui: VuiSummary | undefined;
-  if (r.flag()) {
-    vui = { sar: undefined, timing: undefined };
-    try {
-      readVuiHead(r, vui);
-    } catch (e) {
-      // A VUI cut short still leaves what was read before the cut (picture size is known).
-      if (!(e instanceof TruncatedError)) throw e;
-    }
-  }
+  const vui = r.flag() ? readVui(r, readVuiTail) : undefined;
   const sar = vui?.sar ?? { num: 1, den: 1 };
   const timing = vui?.timing;
   return {
@@ -190,27 +169,8 @@ function skipStRefPicSet(r: BitReader, idx: number, numDeltaPocs: readonly numbe
   return negative + positive;
 }
 
-/** VUI fields up to the timing info (H.265 E.2.1). */
-function readVuiHead(r: BitReader, vui: VuiSummary): void {
-  if (r.flag()) {
-    const idc = r.bits(8);
-    if (idc === 255) {
-      const w = r.bits(16);
-      const h = r.bits(16);
-      if (w > 0 && h > 0) vui.sar = { num: w, den: h };
-    } else {
-      vui.sar = sarFromAspectRatioIdc(idc);
-    }
-  }
-  if (r.flag()) r.skip(1); // overscan_appropriate_flag
-  if (r.flag()) {
-    r.skip(4); // video_format, video_full_range_flag
-    if (r.flag()) r.skip(24); // colour_primaries, transfer_characteristics, matrix_coeffs
-  }
-  if (r.flag()) {
-    r.ue(); // chroma_sample_loc_type_top_field
-    r.ue(); // chroma_sample_loc_type_bottom_field
-  }
+/** H.265 E.2.1 after chroma_sample_loc_type, up to and including vui_timing_info. */
+function readVuiTail(r: BitReader, vui: VuiSummary): void {
   r.skip(3); // neutral_chroma_indication_flag, field_seq_flag, frame_field_info_present_flag
   if (r.flag()) {
     r.ue(); // def_disp_win_left_offset
@@ -218,10 +178,5 @@ function readVuiHead(r: BitReader, vui: VuiSummary): void {
     r.ue(); // def_disp_win_top_offset
     r.ue(); // def_disp_win_bottom_offset
   }
-  if (r.flag()) {
-    const numUnitsInTick = r.bits(32);
-    const timeScale = r.bits(32);
-    if (numUnitsInTick > 0 && timeScale > 0)
-      vui.timing = { numUnitsInTick, timeScale, fixedFrameRate: false };
-  }
+  if (r.flag()) readVuiTiming(r, vui, false);
 }

@@ -44,21 +44,22 @@ export function parseOpusHead(bytes: Uint8Array): OpusHead {
   const inputSampleRate = view.getUint32(12, true);
   const outputGain = view.getInt16(16, true);
   const mappingFamily = view.getUint8(18);
-  if (mappingFamily === 0) {
-    if (channels > 2)
-      throw new MalformedError(`OpusHead family 0 with ${channels} channels`, { offset: 9 });
-    return {
-      version,
-      channels,
-      preSkip,
-      inputSampleRate,
-      outputGain,
-      mappingFamily,
-      streamCount: 1,
-      coupledCount: channels - 1,
-      channelMapping: new Uint8Array(0),
-    };
-  }
+  const mapping =
+    mappingFamily === 0 ? family0Mapping(channels) : readMappingTable(bytes, view, channels);
+  return { version, channels, preSkip, inputSampleRate, outputGain, mappingFamily, ...mapping };
+}
+
+type ChannelMapping = Pick<OpusHead, 'streamCount' | 'coupledCount' | 'channelMapping'>;
+
+/** Family 0 has no table (RFC 7845 5.1.1.1): mono or stereo in one stream. */
+function family0Mapping(channels: number): ChannelMapping {
+  if (channels > 2)
+    throw new MalformedError(`OpusHead family 0 with ${channels} channels`, { offset: 9 });
+  return { streamCount: 1, coupledCount: channels - 1, channelMapping: new Uint8Array(0) };
+}
+
+/** The channel mapping table after byte 18 (RFC 7845 5.1.1). */
+function readMappingTable(bytes: Uint8Array, view: DataView, channels: number): ChannelMapping {
   if (bytes.length < 21 + channels) {
     throw new TruncatedError(
       `OpusHead channel mapping table needs ${21 + channels} bytes, got ${bytes.length}`,
@@ -80,17 +81,7 @@ export function parseOpusHead(bytes: Uint8Array): OpusHead {
       );
     }
   }
-  return {
-    version,
-    channels,
-    preSkip,
-    inputSampleRate,
-    outputGain,
-    mappingFamily,
-    streamCount,
-    coupledCount,
-    channelMapping,
-  };
+  return { streamCount, coupledCount, channelMapping };
 }
 
 /**
