@@ -1,0 +1,73 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { routeRequest } from './http-route.js';
+
+describe('routeRequest', () => {
+  it('routes media, API and metrics paths', () => {
+    expect(routeRequest('/live/cam1.flv?token=1')).toEqual({
+      kind: 'media',
+      format: 'flv',
+      app: 'live',
+      stream: 'cam1',
+      key: 'live/cam1',
+    });
+    expect(routeRequest('/live/a.b.mp4')).toMatchObject({
+      kind: 'media',
+      format: 'mp4',
+      stream: 'a.b',
+    });
+    expect(routeRequest('/api/streams')).toEqual({ kind: 'api-streams' });
+    expect(routeRequest('/api/streams/live/x')).toEqual({
+      kind: 'api-stream',
+      app: 'live',
+      stream: 'x',
+      key: 'live/x',
+    });
+    expect(routeRequest('/api/server')).toEqual({ kind: 'api-server' });
+    expect(routeRequest('/metrics')).toEqual({ kind: 'metrics' });
+    expect(routeRequest('/')).toEqual({ kind: 'index' });
+  });
+
+  it('turns odd targets into 400/404 with a reason', () => {
+    const bad = (url: string | undefined): unknown => routeRequest(url);
+    expect(bad('/live/%E0%A4%A.flv')).toMatchObject({
+      kind: 'bad',
+      status: 400,
+      reason: /percent/,
+    });
+    expect(bad('/live/..%2F..%2Fetc.flv')).toMatchObject({ kind: 'bad', status: 400 });
+    expect(bad('/../live/x.flv')).toMatchObject({
+      kind: 'bad',
+      status: 400,
+      reason: /dot segments/,
+    });
+    expect(bad('/live/%2E%2E/x.flv')).toMatchObject({ kind: 'bad', status: 400 });
+    expect(bad('/live/a%00b.flv')).toMatchObject({ kind: 'bad', status: 400, reason: /NUL/ });
+    expect(bad(`/live/${'a'.repeat(5000)}.flv`)).toMatchObject({
+      kind: 'bad',
+      status: 400,
+      reason: /longer/,
+    });
+    expect(bad('/live/sp ace.flv')).toMatchObject({ kind: 'bad', status: 400, reason: /invalid/ });
+    expect(bad('/live/.flv')).toMatchObject({ kind: 'bad', status: 400 });
+    expect(bad('http://evil/x')).toMatchObject({ kind: 'bad', status: 400 });
+    expect(bad(undefined)).toMatchObject({ kind: 'bad', status: 400 });
+    expect(bad('/live/x.ts')).toMatchObject({ kind: 'bad', status: 404 });
+    expect(bad('/a/b/c.flv')).toMatchObject({ kind: 'bad', status: 404 });
+    expect(bad('/api/nope')).toMatchObject({ kind: 'bad', status: 404 });
+  });
+
+  it('never throws and only yields valid names for any input', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (s) => {
+        const route = routeRequest(`/${s}`);
+        if (route.kind === 'media' || route.kind === 'api-stream') {
+          expect(route.app).toMatch(/^[\w.-]+$/);
+          expect(route.stream).toMatch(/^[\w.-]+$/);
+          expect(route.app).not.toBe('..');
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

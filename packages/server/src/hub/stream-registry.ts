@@ -1,0 +1,68 @@
+/**
+ * The live streams of one server, keyed `app/stream` (one registry per server, no singleton).
+ * One publisher per key; a stream is forgotten when it ends (no publisher once the grace period
+ * is over), after its viewers have been sent end-of-stream.
+ */
+import { LiveStream } from './live-stream.js';
+import type { LiveStreamOptions, PublisherHandle } from './live-stream.js';
+
+export type StreamRegistryOptions = Omit<LiveStreamOptions, 'onEnd'> & {
+  /** A stream was created (first publish) or ended. */
+  onStreamStart?: (stream: LiveStream) => void;
+  onStreamEnd?: (stream: LiveStream) => void;
+};
+
+export class StreamRegistry {
+  private readonly streams = new Map<string, LiveStream>();
+
+  constructor(private readonly options: StreamRegistryOptions = {}) {}
+
+  /**
+   * The stream publisher `id` may publish to, created if needed; `'busy'` when another
+   * publisher holds the key. A stream in its grace period is taken over (viewers stay).
+   */
+  acquirePublisher(key: string, id: string, handle?: PublisherHandle): LiveStream | 'busy' {
+    let stream = this.streams.get(key);
+    if (stream === undefined) {
+      const { onStreamStart, onStreamEnd, ...streamOptions } = this.options;
+      stream = new LiveStream(key, {
+        ...streamOptions,
+        onEnd: (ended) => {
+          if (this.streams.get(key) === ended) this.streams.delete(key);
+          onStreamEnd?.(ended);
+        },
+      });
+      this.streams.set(key, stream);
+      onStreamStart?.(stream);
+    }
+    return stream.attachPublisher(id, handle) ? stream : 'busy';
+  }
+
+  /** Publisher `id` left `key` (the stream enters its grace period). */
+  releasePublisher(key: string, id: string): void {
+    this.streams.get(key)?.detachPublisher(id);
+  }
+
+  get(key: string): LiveStream | undefined {
+    return this.streams.get(key);
+  }
+
+  list(): LiveStream[] {
+    return [...this.streams.values()];
+  }
+
+  get size(): number {
+    return this.streams.size;
+  }
+
+  /** Server stop: every viewer is closed and every stream forgotten. */
+  disposeAll(): void {
+    for (const stream of [...this.streams.values()]) stream.dispose();
+    this.streams.clear();
+  }
+}
+
+/** `app/stream` from the two URL parts (callers validate the characters). */
+export function streamKey(app: string, name: string): string {
+  return `${app}/${name}`;
+}

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { headerChunk } from './stream-output.js';
+import type { StreamChunk } from './stream-output.js';
+import { SubscriberQueue } from './subscriber-queue.js';
+import { RecordingSink } from './test-support/hub-fixtures.js';
+
+function chunk(
+  kind: 'video' | 'audio',
+  dtsMs: number,
+  keyframe: boolean,
+  size: number,
+): StreamChunk {
+  return { bytes: new Uint8Array(size), kind, keyframe, dtsMs, frames: 1 };
+}
+
+/** 25 fps video (1000-byte frames, keyframe every 25) with 2 audio frames per video frame. */
+function* liveChunks(count: number): Generator<StreamChunk> {
+  for (let i = 0; i < count; i++) {
+    yield chunk('video', i * 40, i % 25 === 0, 1000);
+    yield chunk('audio', i * 40, true, 100);
+    yield chunk('audio', i * 40 + 20, true, 100);
+  }
+}
+
+describe('SubscriberQueue', () => {
+  it('gives a fast sink every chunk in order, one cork/uncork per flush', () => {
+    const sink = new RecordingSink();
+    const queue = new SubscriberQueue(sink);
+    const sent: StreamChunk[] = [];
+    let batches = 0;
+    for (const c of liveChunks(100)) {
+      sent.push(c);
+      queue.push(c);
+      if (sent.length % 3 === 0) {
+        queue.flush();
+        batches++;
+      }
+    }
+    expect(sink.writes.length).toBe(sent.length);
+    for (let i = 0; i < sent.length; i++) expect(sink.writes[i]).toBe(sent[i]?.bytes);
+    expect(sink.corks).toBe(batches);
+    expect(sink.uncorks).toBe(batches);
+    expect(queue.stats().droppedFrames).toBe(0);
+  });
+
+  it('bounds a stuck viewer, drops video to the next keyframe, keeps audio, then disconnects', () => {
+    let now = 0;
+    const sink = new RecordingSink();
+    const queue = new SubscriberQueue(sink, {
+      maxQueueBytes: 20_000,
+      maxBehindMs: 3000,
+      now: () => now,
+    });
+    sink.stuck = true;
+    const written: StreamChunk[] = [];
+    let maxQueued = 0;
+    for (const c of liveChunks(250)) {
+      now = c.dtsMs;
+      if (!queue.push(c)) break;
+      queue.flush();
+      maxQueued = Math.max(maxQueued, queue.stats().queuedBytes);
+      written.push(c);
+    }
+    // Only the first write reached the stuck sink; the queue never held more than its budget.
+    expect(sink.writes.length).toBe(1);
+    expect(maxQueued).toBeLessThanOrEqual(20_000);
+    const stats = queue.stats();
+    expect(stats.droppedFrames).toBeGreaterThan(0);
+    expect(queue.closed).toBe(true);
+    expect(sink.closedWith).toBe('too-slow');
+    // Disconnected at the limit: about 3 s of 40 ms frames were pushed.
+    expect(written.length).toBeLessThanOrEqual(3 * (3000 / 40) + 3);
+  });
+
+  it('after an overflow, the sink resumes at a keyframe with the audio kept', () => {
+    const sink = new RecordingSink();
+    const queue = new SubscriberQueue(sink, { maxQueueBytes: 5_000 });
+    sink.stuck = true;
+    const all = [...liveChunks(60)];
+    for (const c of all) {
+      if (c.kind === 'video' && c.dtsMs === 25 * 40) {
+        expect(queue.stats().waitingForKeyframe).toBe(true);
+        sink.drain(); // the viewer catches up just before the keyframe at frame 25
+      }
+      queue.push(c);
+      queue.flush();
+    }
+    queue.flush();
+    const got = sink.writes.map((w) => all.find((c) => c.bytes === w));
+    const video = got.filter((c) => c?.kind === 'video');
+    // Frame 0, then nothing until the keyframe at frame 25, then every frame.
+    expect(video[0]?.dtsMs).toBe(0);
+    const resumed = video.findIndex((c) => c?.keyframe === true && c.dtsMs > 0);
+    expect(resumed).toBeGreaterThan(0);
+    expect(video[resumed]?.dtsMs).toBe(25 * 40);
+    expect(video.slice(resumed).map((c) => c?.dtsMs)).toEqual(
+      Array.from({ length: 35 }, (_, i) => (25 + i) * 40),
+    );
+    // Audio kept as long as it fitted: more audio than video got through before the resume.
+    const audioBefore = got.filter((c) => c?.kind === 'audio' && c.dtsMs < 25 * 40).length;
+    expect(audioBefore).toBeGreaterThan(video.slice(0, resumed).length);
+  });
+
+  it('lets a join burst exceed the budget but not live chunks after it', () => {
+    const sink = new RecordingSink();
+    const queue = new SubscriberQueue(sink, { maxQueueBytes: 2_000 });
+    sink.stuck = true;
+    const burst = [headerChunk(new Uint8Array(13)), ...[...liveChunks(10)]];
+    queue.join(burst);
+    queue.flush();
+    queue.push(chunk('video', 400, false, 1000));
+    queue.push(chunk('video', 440, false, 1000));
+    queue.push(chunk('video', 480, false, 1000)); // burst (11,013) + 3,000 > 2,000 + burst
+    expect(queue.stats().droppedFrames).toBe(12 + 1); // every queued video frame, then the new one
+    sink.drain();
+    expect(sink.writes.length).toBe(1 + 20); // header, then the 20 audio chunks of the burst
+  });
+
+  it('skips video until a keyframe when a viewer joins without a cached GOP', () => {
+    const sink = new RecordingSink();
+    const queue = new SubscriberQueue(sink);
+    queue.join([headerChunk(new Uint8Array(9))]);
+    queue.push(chunk('video', 0, false, 10));
+    queue.push(chunk('audio', 0, true, 10));
+    const key = chunk('video', 40, true, 10);
+    queue.push(key);
+    queue.flush();
+    expect(sink.writes.length).toBe(3);
+    expect(sink.writes[2]).toBe(key.bytes);
+  });
+
+  it('closes with end-of-stream once the queue is written', () => {
+    const sink = new RecordingSink();
+    const queue = new SubscriberQueue(sink);
+    sink.stuck = true;
+    queue.push(chunk('audio', 0, true, 10));
+    queue.push(chunk('audio', 20, true, 10));
+    queue.flush();
+    queue.end();
+    expect(sink.closedWith).toBeUndefined();
+    expect(queue.push(chunk('audio', 40, true, 10))).toBe(false);
+    sink.drain();
+    expect(sink.writes.length).toBe(2);
+    expect(sink.closedWith).toBe('end-of-stream');
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * ByteSink adapters (hub/stream-output.ts) over the three kinds of viewer connection. The hub's
+ * SubscriberQueue decides what to write and when to stop; these only translate `write`,
+ * `drain`, cork/uncork and the protocol's goodbye.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+import type { ByteSink, CloseReason } from '../hub/stream-output.js';
+
+/** Past this many bytes buffered in a WebSocket (socket + ws sender) it reports "full". */
+export const WS_HIGH_WATER = 64 * 1024;
+
+/** Chunked HTTP response: `close` ends it with the terminating zero-length chunk. */
+export function responseSink(
+  res: ServerResponse,
+  onClose?: (reason: CloseReason) => void,
+): ByteSink {
+  return {
+    write: (bytes) => (res.writableEnded || res.destroyed ? true : res.write(bytes)),
+    onDrain: (listener) => void res.on('drain', listener),
+    close: (reason) => {
+      onClose?.(reason);
+      if (!res.writableEnded) res.end();
+    },
+    cork: () => res.cork(),
+    uncork: () => res.uncork(),
+  };
+}
+
+/** WebSocket close codes per reason (RFC 6455 7.4.1): 1000 normal, 1001 going away, 1013 try later. */
+export function wsCloseCode(reason: CloseReason): number {
+  switch (reason) {
+    case 'end-of-stream':
+      return 1000;
+    case 'stream-disposed':
+      return 1001;
+    case 'too-slow':
+      return 1013;
+  }
+}
+
+/** One binary message per chunk; drain comes from the upgraded socket under ws. */
+export function webSocketSink(
+  ws: WebSocket,
+  socket: Duplex,
+  onClose?: (reason: CloseReason) => void,
+): ByteSink {
+  return {
+    write: (bytes) => {
+      if (ws.readyState !== ws.OPEN) return true;
+      ws.send(bytes, { binary: true });
+      return ws.bufferedAmount < WS_HIGH_WATER;
+    },
+    onDrain: (listener) => void socket.on('drain', listener),
+    close: (reason) => {
+      onClose?.(reason);
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) {
+        ws.close(wsCloseCode(reason), reason);
+      }
+    },
+    cork: () => socket.cork(),
+    uncork: () => socket.uncork(),
+  };
+}
+
+/** Raw socket writes (RTMP play): `goodbye` queues the protocol's end (StreamEOF) first. */
+export function socketSink(
+  socket: Socket,
+  goodbye: (reason: CloseReason) => Uint8Array[],
+): ByteSink {
+  return {
+    write: (bytes) => (socket.writable ? socket.write(bytes) : true),
+    onDrain: (listener) => void socket.on('drain', listener),
+    close: (reason) => {
+      if (!socket.writable) return;
+      for (const bytes of goodbye(reason)) socket.write(bytes);
+      socket.end();
+    },
+    cork: () => socket.cork(),
+    uncork: () => socket.uncork(),
+  };
+}

@@ -1,0 +1,260 @@
+/**
+ * net.Server glue around the sans-IO RtmpServerSession: one session per TCP connection,
+ * publish -> hub (through RtmpIngest), play -> hub (outputs/rtmp-play.ts), and cleanup on
+ * every way a connection can end. Protocol errors close only the connection they came from.
+ */
+import { createServer as createNetServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { isValidName, streamKey } from '../http/http-route.js';
+import type { ViewerSet, ViewerDirectory } from '../outputs/live-output.js';
+import { startRtmpPlay } from '../outputs/rtmp-play.js';
+import type { PublishTarget } from '../publish-target.js';
+import { RtmpIngest } from './rtmp-ingest.js';
+import { RtmpServerSession } from './rtmp-session.js';
+import type { RtmpSessionEvent } from './rtmp-session.js';
+
+/** A claimed publisher slot on a live stream; `release` starts the reconnect grace period. */
+export interface PublishHandle extends PublishTarget {
+  release(): void;
+}
+
+export interface RtmpHub extends ViewerDirectory {
+  /**
+   * Claims `key` for publisher `id`, or 'busy' when someone else publishes it. `kick` is how
+   * the hub asks this publisher to go (API DELETE); the hub has already let go of it then.
+   */
+  publish(key: string, id: string, kick: () => void): PublishHandle | 'busy';
+}
+
+export interface RtmpServerOptions {
+  hub: RtmpHub;
+  viewers: ViewerSet;
+  logger: Logger;
+  /** Handshake + connect + publish/play must be done within this; default 10 s. */
+  setupTimeoutMs?: number;
+  /** A publisher silent for this long is dropped; default 30 s. */
+  publisherIdleMs?: number;
+}
+
+interface Publishing {
+  key: string;
+  streamId: number;
+  handle: PublishHandle;
+  ingest: RtmpIngest;
+}
+
+/** One TCP connection: its session and what it publishes or plays. */
+class RtmpConnection {
+  readonly id: string;
+  readonly session = new RtmpServerSession();
+  publishing: Publishing | undefined;
+  /** Cleanup of play subscriptions by message stream id. */
+  readonly playing = new Map<number, () => void>();
+  closed = false;
+
+  constructor(
+    readonly socket: Socket,
+    id: number,
+    readonly log: Logger,
+  ) {
+    this.id = `rtmp-${id}`;
+  }
+
+  flush(): void {
+    if (this.closed || !this.socket.writable) return;
+    const output = this.session.takeOutput();
+    if (output.length === 0) return;
+    this.socket.cork();
+    for (const bytes of output) this.socket.write(bytes);
+    this.socket.uncork();
+  }
+}
+
+export class RtmpServer {
+  private readonly options: Required<RtmpServerOptions>;
+  private readonly server: Server;
+  private readonly connections = new Set<RtmpConnection>();
+  private nextId = 1;
+
+  constructor(options: RtmpServerOptions) {
+    this.options = { setupTimeoutMs: 10_000, publisherIdleMs: 30_000, ...options };
+    this.server = createNetServer({ noDelay: true }, (socket) => this.accept(socket));
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address !== null ? address.port : port);
+      });
+    });
+  }
+
+  /** Stops accepting and ends every connection (players got StreamEOF from the ViewerSet). */
+  async close(graceMs = 2_000): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const conn of this.connections) {
+      conn.flush();
+      conn.socket.end();
+    }
+    const timer = setTimeout(() => {
+      for (const conn of this.connections) conn.socket.destroy();
+    }, graceMs);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  private accept(socket: Socket): void {
+    const conn = new RtmpConnection(
+      socket,
+      this.nextId++,
+      this.options.logger.child({ conn: `rtmp-${this.nextId - 1}` }),
+    );
+    this.connections.add(conn);
+    socket.setNoDelay(true);
+    socket.setTimeout(this.options.setupTimeoutMs);
+    conn.log.debug({ remote: socket.remoteAddress }, 'connection');
+    socket.on('timeout', () => {
+      conn.log.info('idle timeout');
+      socket.destroy();
+    });
+    socket.on('error', (error) => conn.log.debug({ err: error }, 'socket error'));
+    socket.on('close', () => {
+      this.cleanup(conn);
+      this.connections.delete(conn);
+      conn.log.debug('closed');
+    });
+    socket.on('data', (bytes: Buffer) => {
+      let events: RtmpSessionEvent[];
+      try {
+        events = conn.session.receive(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+      } catch (error) {
+        conn.log.warn({ err: error }, 'session failed');
+        socket.destroy();
+        return;
+      }
+      for (const event of events) {
+        if (conn.closed) break;
+        this.handle(conn, event);
+      }
+      conn.flush();
+    });
+  }
+
+  private handle(conn: RtmpConnection, event: RtmpSessionEvent): void {
+    switch (event.type) {
+      case 'connect':
+        conn.log.info({ app: event.app, tcUrl: event.tcUrl }, 'connect');
+        return;
+      case 'publish':
+        return this.startPublish(conn, event.streamId, event.app, event.name);
+      case 'media': {
+        const pub = conn.publishing;
+        if (pub === undefined || pub.streamId !== event.streamId) return;
+        const result = pub.ingest.message(event.message);
+        for (const warning of result.warnings) conn.log.debug({ err: warning }, 'ingest warning');
+        if (result.error !== undefined) {
+          conn.log.warn({ err: result.error, stream: pub.key }, 'publisher sent unreadable media');
+          this.cleanup(conn);
+          conn.socket.destroy();
+        }
+        return;
+      }
+      case 'unpublish':
+        if (conn.publishing?.streamId === event.streamId) this.stopPublish(conn);
+        return;
+      case 'play':
+        return this.startPlay(conn, event.streamId, event.app, event.name);
+      case 'stop-play':
+        conn.playing.get(event.streamId)?.();
+        conn.playing.delete(event.streamId);
+        return;
+      case 'pause':
+        // Live: pausing is not supported; the player keeps receiving (as SRS does for live).
+        return;
+      case 'error':
+        conn.log.warn({ err: event.error }, 'protocol error');
+        conn.flush();
+        this.cleanup(conn);
+        conn.socket.destroy();
+        return;
+      case 'close':
+        conn.flush();
+        this.cleanup(conn);
+        conn.socket.end();
+        return;
+    }
+  }
+
+  private startPublish(conn: RtmpConnection, streamId: number, app: string, name: string): void {
+    if (!isValidName(app) || !isValidName(name) || conn.publishing !== undefined) {
+      const why = `invalid stream name ${app}/${name}`;
+      conn.session.rejectPublish(streamId, 'NetStream.Publish.BadName', why);
+      return;
+    }
+    const key = streamKey(app, name);
+    const handle = this.options.hub.publish(key, conn.id, () => {
+      // Kicked: the hub already detached us (no grace period), so do not release.
+      conn.log.info({ stream: key }, 'publisher kicked');
+      conn.publishing = undefined;
+      conn.socket.destroy();
+    });
+    if (handle === 'busy') {
+      conn.log.info({ stream: key }, 'publish refused: stream is busy');
+      conn.session.rejectPublish(
+        streamId,
+        'NetStream.Publish.BadName',
+        `${key} is already being published`,
+      );
+      return;
+    }
+    conn.session.acceptPublish(streamId);
+    conn.publishing = { key, streamId, handle, ingest: new RtmpIngest(handle) };
+    conn.socket.setTimeout(this.options.publisherIdleMs);
+    conn.log.info({ stream: key }, 'publish');
+  }
+
+  private stopPublish(conn: RtmpConnection): void {
+    const pub = conn.publishing;
+    if (pub === undefined) return;
+    conn.publishing = undefined;
+    pub.handle.release();
+    conn.log.info({ stream: pub.key }, 'unpublish');
+  }
+
+  private startPlay(conn: RtmpConnection, streamId: number, app: string, name: string): void {
+    const key = streamKey(app, name);
+    const stream = isValidName(app) && isValidName(name) ? this.options.hub.find(key) : undefined;
+    if (stream === undefined) {
+      conn.log.info({ stream: key }, 'play refused: no such stream');
+      conn.session.rejectPlay(streamId, 'NetStream.Play.StreamNotFound', `${key} is not live`);
+      return;
+    }
+    conn.session.acceptPlay(streamId);
+    conn.flush();
+    conn.socket.setTimeout(0);
+    conn.playing.get(streamId)?.();
+    const stop = startRtmpPlay({
+      conn: { id: conn.id, socket: conn.socket, session: conn.session, streamId },
+      stream,
+      viewers: this.options.viewers,
+    });
+    conn.playing.set(streamId, stop);
+    conn.log.info({ stream: key }, 'play');
+  }
+
+  /** Idempotent: releases the publisher slot and every play subscription of `conn`. */
+  private cleanup(conn: RtmpConnection): void {
+    this.stopPublish(conn);
+    for (const stop of conn.playing.values()) stop();
+    conn.playing.clear();
+    conn.closed = true;
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * NetConnection and NetStream commands on the server side (Adobe RTMP spec 1.0, 7.2): what
+ * RtmpServerSession replies at once and which events it hands to the glue.
+ */
+import { amf0Properties } from '@tidecast/media';
+import type { Amf0Value } from '@tidecast/media';
+import {
+  COMMAND_CHUNK_STREAM_ID,
+  RTMP_OUT_CHUNK_SIZE,
+  RTMP_WINDOW_SIZE,
+  StatusCode,
+  callFailedMessage,
+  commandMessage,
+  connectResultMessage,
+  decodeCommand,
+  numberArg,
+  onStatusMessage,
+  parseConnectObject,
+  splitQuery,
+  statusInfo,
+  stringArg,
+} from './rtmp-commands.js';
+import type { RtmpCommand } from './rtmp-commands.js';
+import {
+  CONTROL_CHUNK_STREAM_ID,
+  MessageType,
+  PeerBandwidthLimit,
+  controlMessage,
+  encodeSetPeerBandwidth,
+  encodeWindowAckSize,
+} from './rtmp-message.js';
+import type { RtmpMessage } from './rtmp-message.js';
+import { TimestampExtender } from './rtmp-session-media.js';
+import type { RtmpSessionEvent } from './rtmp-session-events.js';
+
+const COMMAND_CSID = COMMAND_CHUNK_STREAM_ID;
+/** Longest command name echoed back in an `_error` description (keeps replies small). */
+const MAX_ECHOED_NAME = 64;
+
+export type StreamState = 'idle' | 'publish-pending' | 'publishing' | 'play-pending' | 'playing';
+
+export interface SessionStream {
+  state: StreamState;
+  name: string;
+  clock: TimestampExtender;
+}
+
+/** What the command handlers need from the session. */
+export interface CommandContext {
+  app: string | undefined;
+  readonly streams: Map<number, SessionStream>;
+  nextStreamId: number;
+  readonly maxStreams: number;
+  send(message: RtmpMessage, csid: number): void;
+  setOutChunkSize(size: number): void;
+}
+
+/** Commands that need no reply (NetStream notifications and replies to our own calls). */
+const SILENT = new Set(['receiveAudio', 'receiveVideo', '_result', '_error', 'onStatus']);
+
+export function handleCommand(
+  ctx: CommandContext,
+  message: RtmpMessage,
+  events: RtmpSessionEvent[],
+): void {
+  const cmd = decodeCommand(message);
+  const streamId = message.streamId;
+  if (cmd.name === 'connect') return connect(ctx, cmd, events);
+  if (SILENT.has(cmd.name)) return;
+  if (ctx.app === undefined) return refuse(ctx, streamId, cmd, 'not connected');
+  switch (cmd.name) {
+    case 'releaseStream':
+      return reply(ctx, cmd, null);
+    case 'FCPublish':
+      return ctx.send(
+        commandMessage(0, 'onFCPublish', 0, null, fcInfo(StatusCode.PublishStart, cmd.args)),
+        COMMAND_CSID,
+      );
+    case 'createStream':
+      return createStream(ctx, cmd);
+    case 'getStreamLength':
+      return reply(ctx, cmd, null, 0); // live: no length
+    case 'publish':
+      return publish(ctx, streamId, cmd, events);
+    case 'play':
+      return play(ctx, streamId, cmd, events);
+    case 'pause':
+      return pause(ctx, streamId, cmd, events);
+    case 'FCUnpublish':
+      return fcUnpublish(ctx, cmd, events);
+    case 'closeStream':
+      return endStream(ctx, streamId, events);
+    case 'deleteStream': {
+      const id = numberArg(cmd.args, 0, -1);
+      endStream(ctx, id, events);
+      ctx.streams.delete(id);
+      return;
+    }
+    default:
+      return refuse(ctx, streamId, cmd, `unknown command ${cmd.name.slice(0, MAX_ECHOED_NAME)}`);
+  }
+}
+
+/** 7.2.1.1: window ack size, peer bandwidth, chunk size, then `_result`. */
+function connect(ctx: CommandContext, cmd: RtmpCommand, events: RtmpSessionEvent[]): void {
+  if (ctx.app !== undefined) return refuse(ctx, 0, cmd, 'already connected');
+  const params = parseConnectObject(cmd.object);
+  const { query } = splitQuery(stringObjectField(cmd.object, 'app'));
+  ctx.app = params.app;
+  ctx.send(
+    controlMessage(MessageType.WindowAckSize, encodeWindowAckSize(RTMP_WINDOW_SIZE)),
+    CONTROL_CHUNK_STREAM_ID,
+  );
+  ctx.send(
+    controlMessage(
+      MessageType.SetPeerBandwidth,
+      encodeSetPeerBandwidth(RTMP_WINDOW_SIZE, PeerBandwidthLimit.Dynamic),
+    ),
+    CONTROL_CHUNK_STREAM_ID,
+  );
+  ctx.setOutChunkSize(RTMP_OUT_CHUNK_SIZE);
+  ctx.send(connectResultMessage(cmd.transactionId, params.objectEncoding), COMMAND_CSID);
+  events.push({ type: 'connect', ...params, query });
+}
+
+function stringObjectField(object: Amf0Value, key: string): string {
+  const value = amf0Properties(object)?.[key];
+  return typeof value === 'string' ? value : '';
+}
+
+/** 7.2.1.3: a new message stream id; ids count from 1 (RTMP_PLAY_STREAM_ID). */
+function createStream(ctx: CommandContext, cmd: RtmpCommand): void {
+  if (ctx.streams.size >= ctx.maxStreams) return refuse(ctx, 0, cmd, 'too many streams');
+  const id = ctx.nextStreamId++;
+  ctx.streams.set(id, { state: 'idle', name: '', clock: new TimestampExtender() });
+  reply(ctx, cmd, null, id);
+}
+
+/** 7.2.2.6: publish(name, type) on a created stream; the glue accepts or rejects. */
+function publish(
+  ctx: CommandContext,
+  streamId: number,
+  cmd: RtmpCommand,
+  events: RtmpSessionEvent[],
+): void {
+  const stream = ctx.streams.get(streamId);
+  const raw = stringArg(cmd.args, 0);
+  if (stream === undefined || stream.state !== 'idle') {
+    return refuse(ctx, streamId, cmd, 'publish needs an idle stream from createStream');
+  }
+  if (raw === undefined || raw === '') {
+    return status(ctx, streamId, 'error', StatusCode.PublishBadName, 'publish without a name');
+  }
+  const { name, query } = splitQuery(raw);
+  stream.state = 'publish-pending';
+  stream.name = name;
+  stream.clock = new TimestampExtender();
+  const publishType = stringArg(cmd.args, 1) ?? 'live';
+  events.push({ type: 'publish', streamId, app: ctx.app ?? '', name, query, publishType });
+}
+
+/** 7.2.2.1: play(name, start = -2, duration = -1, reset = true). */
+function play(
+  ctx: CommandContext,
+  streamId: number,
+  cmd: RtmpCommand,
+  events: RtmpSessionEvent[],
+): void {
+  const stream = ctx.streams.get(streamId);
+  const raw = stringArg(cmd.args, 0);
+  if (stream === undefined || stream.state !== 'idle') {
+    return refuse(ctx, streamId, cmd, 'play needs an idle stream from createStream');
+  }
+  if (raw === undefined || raw === '') {
+    return status(ctx, streamId, 'error', StatusCode.PlayStreamNotFound, 'play without a name');
+  }
+  const { name, query } = splitQuery(raw);
+  stream.state = 'play-pending';
+  stream.name = name;
+  const start = numberArg(cmd.args, 1, -2);
+  const duration = numberArg(cmd.args, 2, -1);
+  const resetArg = cmd.args[3];
+  // Some clients send reset as a number (0/1/2, the old NetStream.play2 form).
+  const reset = typeof resetArg === 'boolean' ? resetArg : resetArg !== 0;
+  events.push({ type: 'play', streamId, app: ctx.app ?? '', name, query, start, duration, reset });
+}
+
+/** 7.2.2.8: pause(flag, ms); a live server just tells the glue and confirms. */
+function pause(
+  ctx: CommandContext,
+  streamId: number,
+  cmd: RtmpCommand,
+  events: RtmpSessionEvent[],
+): void {
+  const stream = ctx.streams.get(streamId);
+  if (stream?.state !== 'playing') return refuse(ctx, streamId, cmd, 'pause without play');
+  const paused = cmd.args[0] !== false;
+  const timeMs = numberArg(cmd.args, 1, 0);
+  events.push({ type: 'pause', streamId, paused, timeMs });
+  if (paused) status(ctx, streamId, 'status', StatusCode.PauseNotify, `Paused ${stream.name}.`);
+  else status(ctx, streamId, 'status', StatusCode.UnpauseNotify, `Unpaused ${stream.name}.`);
+}
+
+/** FCUnpublish(name): ends the publishing stream of that name, if any. */
+function fcUnpublish(ctx: CommandContext, cmd: RtmpCommand, events: RtmpSessionEvent[]): void {
+  const name = splitQuery(stringArg(cmd.args, 0) ?? '').name;
+  for (const [id, stream] of ctx.streams) {
+    if (stream.name !== name || stream.state !== 'publishing') continue;
+    endStream(ctx, id, events);
+    return;
+  }
+}
+
+/** closeStream / deleteStream / FCUnpublish: stop whatever the stream was doing. */
+function endStream(ctx: CommandContext, streamId: number, events: RtmpSessionEvent[]): void {
+  const stream = ctx.streams.get(streamId);
+  if (stream === undefined) return;
+  if (stream.state === 'publishing') {
+    events.push({ type: 'unpublish', streamId });
+    status(ctx, streamId, 'status', StatusCode.UnpublishSuccess, `${stream.name} is unpublished.`);
+  } else if (stream.state === 'playing') {
+    events.push({ type: 'stop-play', streamId });
+  }
+  // A pending decision is dropped: accept/reject later find the stream idle and do nothing.
+  stream.state = 'idle';
+}
+
+function reply(ctx: CommandContext, cmd: RtmpCommand, object: Amf0Value, ...args: Amf0Value[]) {
+  ctx.send(commandMessage(0, '_result', cmd.transactionId, object, ...args), COMMAND_CSID);
+}
+
+function refuse(ctx: CommandContext, streamId: number, cmd: RtmpCommand, text: string): void {
+  ctx.send(callFailedMessage(streamId, cmd.transactionId, text), COMMAND_CSID);
+}
+
+function status(
+  ctx: CommandContext,
+  streamId: number,
+  level: 'status' | 'error',
+  code: string,
+  text: string,
+): void {
+  ctx.send(onStatusMessage(streamId, statusInfo(level, code, text)), COMMAND_CSID);
+}
+
+function fcInfo(code: string, args: readonly Amf0Value[]) {
+  return statusInfo('status', code, stringArg(args, 0) ?? '');
+}
