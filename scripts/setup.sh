@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need_apt+=(ffmpeg)
+# Browser tests drive Debian's Chromium through playwright-core (no browser download of its own).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 # The fixtures draw a running clock with drawtext, which needs a TrueType font.
 [ -d /usr/share/fonts/truetype/dejavu ] || need_apt+=(fonts-dejavu-core)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -14,6 +14,7 @@ import { serveHttpViewer, serveWsViewer } from '../outputs/live-output.js';
 import type { ViewerContext } from '../outputs/live-output.js';
 import { handleApi } from './api.js';
 import type { ApiContext } from './api.js';
+import { renderLandingPage } from './landing-page.js';
 import { renderMetrics } from './metrics.js';
 import { routeRequest } from './http-route.js';
 import type { HttpRoute } from './http-route.js';
@@ -37,11 +38,8 @@ export interface HttpApp {
   wss: WebSocketServer;
 }
 
-const INDEX_TEXT = `Tidecast live server
-  HTTP-FLV   /APP/STREAM.flv      WS-FLV   ws://HOST/APP/STREAM.flv
-  fMP4       /APP/STREAM.mp4      WS-fMP4  ws://HOST/APP/STREAM.mp4
-  API        /api/streams  /api/streams/APP/STREAM  /api/server      Metrics /metrics
-`;
+/** Host names we echo into the page: a hostile Host header must not become markup or a URL. */
+const SAFE_HOST = /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 function dispatch(
   ctx: HttpAppContext,
@@ -74,12 +72,23 @@ function dispatch(
       );
     case 'index':
       if (method !== 'GET' && method !== 'HEAD') return sendMethodNotAllowed(req, res, 'GET, HEAD');
-      return sendText(req, res, 200, 'text/plain; charset=utf-8', INDEX_TEXT);
+      return sendText(
+        req,
+        res,
+        200,
+        'text/html; charset=utf-8',
+        renderLandingPage(ctx.api.streams(), ctx.api.server(), pageHost(req)),
+      );
     case 'api-streams':
     case 'api-stream':
     case 'api-server':
       return handleApi(ctx, route, req, res);
   }
+}
+
+function pageHost(req: IncomingMessage): string {
+  const host = req.headers.host ?? '';
+  return SAFE_HOST.test(host) ? host : 'localhost';
 }
 
 /** Answers a refused upgrade on the raw socket with a JSON body, then closes it. */
