@@ -39,7 +39,7 @@ export interface HttpApp {
 }
 
 /** Host names we echo into the page: a hostile Host header must not become markup or a URL. */
-const SAFE_HOST = /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+const SAFE_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 function dispatch(
   ctx: HttpAppContext,
