@@ -226,7 +226,7 @@ describe('LiveStream', () => {
     }
   });
 
-  it('writes at the end of the turn with the default scheduler (one batch for many packets)', async () => {
+  it('writes once the turn I/O is done with the default scheduler (one batch for many packets)', async () => {
     const stream = new LiveStream('live/default');
     stream.attachPublisher('p');
     stream.setTrack(avcTrack);
@@ -236,6 +236,8 @@ describe('LiveStream', () => {
     for (const p of syntheticPackets({ seconds: 0.4, audio: false })) stream.publish(p);
     expect(sink.writes.length).toBe(written); // nothing yet: same turn
     await Promise.resolve();
+    expect(sink.writes.length).toBe(written); // not per callback either: per event-loop turn
+    await new Promise((resolve) => setImmediate(resolve));
     expect(sink.writes.length).toBe(written + 10);
     expect(sink.corks).toBe(corks + 1);
   });

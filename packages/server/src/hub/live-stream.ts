@@ -38,7 +38,11 @@ export interface LiveStreamOptions {
   hevcLegacyCodecId12?: boolean;
   /** Clock in ms. Default performance.now. */
   now?: () => number;
-  /** Runs a task once the current turn's work is done. Default queueMicrotask. */
+  /**
+   * Runs a task once the current event-loop turn's I/O is done. Default setImmediate: every
+   * publisher read that libuv delivered in this turn is written to each viewer in one batch
+   * (one writev), so a busy server batches more without adding any delay.
+   */
   schedule?: (task: () => void) => void;
   /** The stream ended (grace expired, or disposed): the owner forgets it. */
   onEnd?: (stream: LiveStream) => void;
@@ -104,7 +108,7 @@ export class LiveStream {
     this.key = key;
     this.options = options;
     this.now = options.now ?? (() => performance.now());
-    this.schedule = options.schedule ?? ((task) => queueMicrotask(task));
+    this.schedule = options.schedule ?? ((task) => setImmediate(task));
     this.graceMs = options.reconnectGraceMs ?? DEFAULT_GRACE_MS;
     this.packets = new GopCache(options.gopCache);
     this.meters = new StreamMeters(this.now);
