@@ -143,4 +143,17 @@ describe('SubscriberQueue', () => {
     expect(sink.writes.length).toBe(2);
     expect(sink.closedWith).toBe('end-of-stream');
   });
+
+  it('a keyframe larger than the whole budget still reaches a viewer that keeps up', () => {
+    const sink = new RecordingSink();
+    const queue = new SubscriberQueue(sink, { maxQueueBytes: 256 * 1024, maxBehindMs: 2000 });
+    queue.join([headerChunk(new Uint8Array(13))]);
+    // The oversized keyframe and the frames after it arrive in one turn, before any flush.
+    queue.push(chunk('video', 0, true, 300_000));
+    queue.push(chunk('audio', 10, true, 400));
+    queue.push(chunk('video', 40, false, 1000));
+    queue.flush();
+    expect(sink.writes.map((w) => w.length)).toEqual([13, 300_000, 400, 1000]);
+    expect(queue.stats().droppedFrames).toBe(0);
+  });
 });

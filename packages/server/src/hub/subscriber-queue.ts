@@ -131,7 +131,7 @@ export class SubscriberQueue {
     }
     if (this.fits(chunk)) {
       if (chunk.kind === 'video') this.awaitKeyframe = false;
-      this.append(chunk, false);
+      this.append(chunk, this.oversized(chunk));
     } else {
       this.drop(chunk);
     }
@@ -210,7 +210,16 @@ export class SubscriberQueue {
   }
 
   private fits(chunk: StreamChunk): boolean {
-    return this.queuedBytes + chunk.bytes.length <= this.maxQueueBytes + this.burstBytes;
+    if (this.queuedBytes + chunk.bytes.length <= this.maxQueueBytes + this.burstBytes) return true;
+    // One unit larger than the whole budget (a huge keyframe) would otherwise never reach even
+    // a viewer that keeps up: admit it while the rest of the queue is small. Its bytes are shared
+    // with every viewer and an RTMP/FLV message is < 16 MiB, so memory stays bounded.
+    return this.oversized(chunk) && this.queuedBytes - this.burstBytes <= this.maxQueueBytes / 2;
+  }
+
+  /** Larger than the whole budget: admitted outside it (like the join burst) when it fits. */
+  private oversized(chunk: StreamChunk): boolean {
+    return chunk.bytes.length > this.maxQueueBytes;
   }
 
   /**

@@ -12,6 +12,24 @@ import type { ByteSink, CloseReason } from '../hub/stream-output.js';
 /** Past this many bytes buffered in a WebSocket (socket + ws sender) it reports "full". */
 export const WS_HIGH_WATER = 64 * 1024;
 
+/**
+ * A polite goodbye (end) only completes once the peer reads what is still buffered; a viewer
+ * that never reads would keep its socket and kernel buffers forever. So: a viewer cut off for
+ * being too slow is destroyed at once, any other gets this long to finish reading.
+ */
+export const CLOSE_LINGER_MS = 5_000;
+
+function finishOrDestroy(socket: Duplex | null, reason: CloseReason, end: () => void): void {
+  if (reason === 'too-slow' || socket === null) {
+    socket?.destroy();
+    return;
+  }
+  end();
+  const timer = setTimeout(() => socket.destroy(), CLOSE_LINGER_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
 /** Chunked HTTP response: `close` ends it with the terminating zero-length chunk. */
 export function responseSink(
   res: ServerResponse,
@@ -22,7 +40,8 @@ export function responseSink(
     onDrain: (listener) => void res.on('drain', listener),
     close: (reason) => {
       onClose?.(reason);
-      if (!res.writableEnded) res.end();
+      if (res.writableEnded || res.destroyed) return;
+      finishOrDestroy(res.socket, reason, () => res.end());
     },
     cork: () => res.cork(),
     uncork: () => res.uncork(),
@@ -75,8 +94,10 @@ export function socketSink(
     onDrain: (listener) => void socket.on('drain', listener),
     close: (reason) => {
       if (!socket.writable) return;
-      for (const bytes of goodbye(reason)) socket.write(bytes);
-      socket.end();
+      finishOrDestroy(socket, reason, () => {
+        for (const bytes of goodbye(reason)) socket.write(bytes);
+        socket.end();
+      });
     },
     cork: () => socket.cork(),
     uncork: () => socket.uncork(),

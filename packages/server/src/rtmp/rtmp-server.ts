@@ -52,6 +52,8 @@ class RtmpConnection {
   /** Cleanup of play subscriptions by message stream id. */
   readonly playing = new Map<number, () => void>();
   closed = false;
+  /** Hard deadline for handshake + connect + publish/play (cleared once one is accepted). */
+  setupDeadline: NodeJS.Timeout | undefined;
 
   constructor(
     readonly socket: Socket,
@@ -119,7 +121,14 @@ export class RtmpServer {
     );
     this.connections.add(conn);
     socket.setNoDelay(true);
+    // Idle timeout and a deadline: a client trickling one byte at a time resets an idle
+    // timer forever, so setup also has to finish by a fixed time.
     socket.setTimeout(this.options.setupTimeoutMs);
+    conn.setupDeadline = setTimeout(() => {
+      conn.log.info('setup deadline passed');
+      socket.destroy();
+    }, this.options.setupTimeoutMs);
+    conn.setupDeadline.unref();
     conn.log.debug({ remote: socket.remoteAddress }, 'connection');
     socket.on('timeout', () => {
       conn.log.info('idle timeout');
@@ -127,6 +136,7 @@ export class RtmpServer {
     });
     socket.on('error', (error) => conn.log.debug({ err: error }, 'socket error'));
     socket.on('close', () => {
+      clearTimeout(conn.setupDeadline);
       this.cleanup(conn);
       this.connections.delete(conn);
       conn.log.debug('closed');
@@ -216,6 +226,7 @@ export class RtmpServer {
       return;
     }
     conn.session.acceptPublish(streamId);
+    clearTimeout(conn.setupDeadline);
     conn.publishing = { key, streamId, handle, ingest: new RtmpIngest(handle) };
     conn.socket.setTimeout(this.options.publisherIdleMs);
     conn.log.info({ stream: key }, 'publish');
@@ -238,6 +249,7 @@ export class RtmpServer {
       return;
     }
     conn.session.acceptPlay(streamId);
+    clearTimeout(conn.setupDeadline);
     conn.flush();
     conn.socket.setTimeout(0);
     conn.playing.get(streamId)?.();
