@@ -4,9 +4,9 @@ import { WebSocket } from 'ws';
 import { FlvDemuxer } from '@tidecast/media';
 import type { DemuxEvent, MediaPacket } from '@tidecast/media';
 import { runCommand } from '../../../e2e/support/run-command.js';
-import { configFromObject } from './config.js';
-import { createServer } from './server.js';
-import type { ServerPorts, TidecastServer } from './server.js';
+import type { TidecastServer } from './server.js';
+import { publishTestPattern, startTestServer } from './test-support/test-server.js';
+import type { StartedServer } from './test-support/test-server.js';
 
 const servers: TidecastServer[] = [];
 
@@ -14,61 +14,11 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
 });
 
-async function startServer(extra: Record<string, unknown> = {}): Promise<{
-  server: TidecastServer;
-  ports: ServerPorts;
-  base: string;
-}> {
-  const config = configFromObject({
-    host: '127.0.0.1',
-    rtmpPort: 0,
-    httpPort: 0,
-    demo: { enabled: false },
-    publisherGraceMs: 300,
-    ...extra,
-  });
-  const server = createServer(config);
-  servers.push(server);
-  const ports = await server.start();
-  return { server, ports, base: `http://127.0.0.1:${ports.httpPort}` };
+function startServer(extra: Record<string, unknown> = {}): Promise<StartedServer> {
+  return startTestServer(servers, extra);
 }
 
-/** Real-time H.264 + AAC publish with ffmpeg (`seconds` long). */
-function publish(rtmpPort: number, key: string, seconds: number): ReturnType<typeof runCommand> {
-  return runCommand(
-    'ffmpeg',
-    [
-      '-nostdin',
-      '-v',
-      'error',
-      '-re',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=320x180:rate=25',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440:sample_rate=44100',
-      '-t',
-      String(seconds),
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-g',
-      '15',
-      '-bf',
-      '0',
-      '-c:a',
-      'aac',
-      '-f',
-      'flv',
-      `rtmp://127.0.0.1:${rtmpPort}/${key}`,
-    ],
-    { timeoutMs: 30_000 },
-  );
-}
+const publish = publishTestPattern;
 
 async function waitForStream(base: string, key: string, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;
