@@ -136,6 +136,34 @@ function createStream(ctx: CommandContext, cmd: RtmpCommand): void {
   reply(ctx, cmd, null, id);
 }
 
+/**
+ * The common start of publish and play: the stream must come idle from createStream and the
+ * first argument must name something; answers the client itself when either fails.
+ */
+function claimIdleStream(
+  ctx: CommandContext,
+  streamId: number,
+  cmd: RtmpCommand,
+  verb: 'publish' | 'play',
+  noNameCode: string,
+):
+  | { stream: SessionStream; name: string; query: ReturnType<typeof splitQuery>['query'] }
+  | undefined {
+  const stream = ctx.streams.get(streamId);
+  const raw = stringArg(cmd.args, 0);
+  if (stream === undefined || stream.state !== 'idle') {
+    refuse(ctx, streamId, cmd, `${verb} needs an idle stream from createStream`);
+    return undefined;
+  }
+  if (raw === undefined || raw === '') {
+    status(ctx, streamId, 'error', noNameCode, `${verb} without a name`);
+    return undefined;
+  }
+  const { name, query } = splitQuery(raw);
+  stream.name = name;
+  return { stream, name, query };
+}
+
 /** 7.2.2.6: publish(name, type) on a created stream; the glue accepts or rejects. */
 function publish(
   ctx: CommandContext,
@@ -143,17 +171,10 @@ function publish(
   cmd: RtmpCommand,
   events: RtmpSessionEvent[],
 ): void {
-  const stream = ctx.streams.get(streamId);
-  const raw = stringArg(cmd.args, 0);
-  if (stream === undefined || stream.state !== 'idle') {
-    return refuse(ctx, streamId, cmd, 'publish needs an idle stream from createStream');
-  }
-  if (raw === undefined || raw === '') {
-    return status(ctx, streamId, 'error', StatusCode.PublishBadName, 'publish without a name');
-  }
-  const { name, query } = splitQuery(raw);
+  const claimed = claimIdleStream(ctx, streamId, cmd, 'publish', StatusCode.PublishBadName);
+  if (claimed === undefined) return;
+  const { stream, name, query } = claimed;
   stream.state = 'publish-pending';
-  stream.name = name;
   stream.clock = new TimestampExtender();
   const publishType = stringArg(cmd.args, 1) ?? 'live';
   events.push({ type: 'publish', streamId, app: ctx.app ?? '', name, query, publishType });
@@ -166,17 +187,10 @@ function play(
   cmd: RtmpCommand,
   events: RtmpSessionEvent[],
 ): void {
-  const stream = ctx.streams.get(streamId);
-  const raw = stringArg(cmd.args, 0);
-  if (stream === undefined || stream.state !== 'idle') {
-    return refuse(ctx, streamId, cmd, 'play needs an idle stream from createStream');
-  }
-  if (raw === undefined || raw === '') {
-    return status(ctx, streamId, 'error', StatusCode.PlayStreamNotFound, 'play without a name');
-  }
-  const { name, query } = splitQuery(raw);
+  const claimed = claimIdleStream(ctx, streamId, cmd, 'play', StatusCode.PlayStreamNotFound);
+  if (claimed === undefined) return;
+  const { stream, name, query } = claimed;
   stream.state = 'play-pending';
-  stream.name = name;
   const start = numberArg(cmd.args, 1, -2);
   const duration = numberArg(cmd.args, 2, -1);
   const resetArg = cmd.args[3];
