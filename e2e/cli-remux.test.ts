@@ -56,6 +56,18 @@ function expectSamePackets(out: ProbeResult, input: ProbeResult): void {
   }
 }
 
+/** Remuxes, then ffmpeg must decode the output cleanly and see the input's streams and packets. */
+async function expectFaithfulRemux(input: string, output: string): Promise<void> {
+  await remux(input, output);
+  expect(await ffmpegDecodeErrors(output)).toBe('');
+  const [inProbe, outProbe] = await Promise.all([
+    probeWithFfprobe(input),
+    probeWithFfprobe(output),
+  ]);
+  expectSameStreams(outProbe, inProbe);
+  expectSamePackets(outProbe, inProbe);
+}
+
 function demuxAll(bytes: Uint8Array): MediaPacket[] {
   const demuxer = new FlvDemuxer();
   const all = [...demuxer.push(bytes), ...demuxer.flush()];
@@ -67,14 +79,7 @@ describe('tidecast remux FLV -> fragmented MP4', () => {
   it.each(FLV_FIXTURES)('%s: ffmpeg decodes it cleanly and sees the same packets', async (name) => {
     const input = await ensureFixture(name);
     const output = join(dir, name.replace(/\.flv$/, '.mp4'));
-    await remux(input, output);
-    expect(await ffmpegDecodeErrors(output)).toBe('');
-    const [inProbe, outProbe] = await Promise.all([
-      probeWithFfprobe(input),
-      probeWithFfprobe(output),
-    ]);
-    expectSameStreams(outProbe, inProbe);
-    expectSamePackets(outProbe, inProbe);
+    await expectFaithfulRemux(input, output);
   });
 
   it.each(FLV_FIXTURES)('%s: one fragment per keyframe interval, indexed by sidx', async (name) => {
@@ -135,14 +140,7 @@ describe('tidecast remux FLV -> FLV', () => {
   it.each(FLV_FIXTURES)('%s: clean FLV with the same packets', async (name) => {
     const input = await ensureFixture(name);
     const output = join(dir, name.replace(/\.flv$/, '.clean.flv'));
-    await remux(input, output);
-    expect(await ffmpegDecodeErrors(output)).toBe('');
-    const [inProbe, outProbe] = await Promise.all([
-      probeWithFfprobe(input),
-      probeWithFfprobe(output),
-    ]);
-    expectSameStreams(outProbe, inProbe);
-    expectSamePackets(outProbe, inProbe);
+    await expectFaithfulRemux(input, output);
     // Exactly one onMetaData, written by us, and a clean PreviousTagSize chain.
     const demuxer = new FlvDemuxer();
     const bytes = new Uint8Array(await readFile(output));

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { runCommand } from '../../../e2e/support/run-command.js';
 import { pushCommand } from './cli/push-command.js';
 import type { ApiStream } from './http/api.js';
 import type { TidecastServer } from './server.js';
-import { publishTestPattern, startTestServer } from './test-support/test-server.js';
+import { makeTestClip, publishTestPattern, startTestServer } from './test-support/test-server.js';
 import type { StartedServer } from './test-support/test-server.js';
 
 const servers: TidecastServer[] = [];
@@ -19,32 +18,7 @@ let clip = '';
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'tidecast-server-'));
   clip = join(dir, 'clip.flv');
-  execFileSync('ffmpeg', [
-    '-nostdin',
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=160x90:rate=25',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:sample_rate=48000',
-    '-t',
-    '1.2',
-    '-c:v',
-    'libx264',
-    '-g',
-    '10',
-    '-bf',
-    '0',
-    '-c:a',
-    'aac',
-    '-f',
-    'flv',
-    clip,
-  ]);
+  makeTestClip(clip, 1.2);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(async () => {

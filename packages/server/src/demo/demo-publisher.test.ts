@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaPacket, TrackInfo } from '@tidecast/media';
 import { DemoPublisher, clipFromFlv } from './demo-publisher.js';
 import type { LoopClip } from './demo-publisher.js';
+import { makeTestClip } from '../test-support/test-server.js';
 
 let dir = '';
 let clip: LoopClip;
@@ -13,32 +13,7 @@ let clip: LoopClip;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'tidecast-demo-'));
   const file = join(dir, 'clip.flv');
-  execFileSync('ffmpeg', [
-    '-nostdin',
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=160x90:rate=25',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:sample_rate=48000',
-    '-t',
-    '0.6',
-    '-c:v',
-    'libx264',
-    '-g',
-    '10',
-    '-bf',
-    '0',
-    '-c:a',
-    'aac',
-    '-f',
-    'flv',
-    file,
-  ]);
+  makeTestClip(file, 0.6);
   clip = clipFromFlv(new Uint8Array(readFileSync(file)));
 });
 

@@ -1,4 +1,5 @@
 /** Shared by the server's socket-level tests: a real server on port 0 and an ffmpeg publisher. */
+import { execFileSync } from 'node:child_process';
 import { runCommand } from '../../../../e2e/support/run-command.js';
 import { configFromObject } from '../config.js';
 import { createServer } from '../server.js';
@@ -69,4 +70,34 @@ export function publishTestPattern(
     ],
     { timeoutMs: 30_000 },
   );
+}
+
+/** A short 160x90 H.264 (GOP 10) + AAC FLV clip written synchronously with ffmpeg. */
+export function makeTestClip(path: string, seconds: number): void {
+  execFileSync('ffmpeg', [
+    '-nostdin',
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=160x90:rate=25',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000',
+    '-t',
+    String(seconds),
+    '-c:v',
+    'libx264',
+    '-g',
+    '10',
+    '-bf',
+    '0',
+    '-c:a',
+    'aac',
+    '-f',
+    'flv',
+    path,
+  ]);
 }
