@@ -2,6 +2,9 @@
  * Child process hosting one server under test, so its CPU time and RSS are its own.
  * argv: <nms|tidecast>. Talks to the runner over IPC (ipc-messages.ts).
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { hasType, processSample } from './ipc-messages.js';
 import type { ServerReply } from './ipc-messages.js';
 import { createNmsServer } from './nms-server.js';
@@ -18,8 +21,27 @@ async function build(kind: string | undefined): Promise<BenchServer> {
   throw new Error(`unknown server '${String(kind)}'`);
 }
 
+/**
+ * FANOUT_PROFILE_DIR=DIR: record a V8 CPU profile of the server process for the whole pass and
+ * write it to DIR/<server>-<pid>.cpuprofile on stop (open it in Chrome DevTools).
+ */
+async function startProfiler(kind: string): Promise<(() => Promise<void>) | null> {
+  const dir = process.env['FANOUT_PROFILE_DIR'];
+  if (dir === undefined || dir === '') return null;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(dir, `${kind}-${String(process.pid)}.cpuprofile`), JSON.stringify(profile));
+  };
+}
+
 async function main(): Promise<void> {
-  const server = await build(process.argv[2]);
+  const kind = process.argv[2] ?? '';
+  const stopProfiler = await startProfiler(kind);
+  const server = await build(kind);
   const ports = await server.start();
   process.on('message', (message: unknown) => {
     if (!hasType(message)) return;
@@ -31,7 +53,8 @@ async function main(): Promise<void> {
         process.disconnect();
         process.exit(0);
       };
-      server.stop().then(done, done);
+      const profiled = (): Promise<void> => stopProfiler?.() ?? Promise.resolve();
+      server.stop().then(profiled).then(done, done);
       setTimeout(done, 3000).unref();
     }
   });

@@ -86,13 +86,14 @@ describe('LiveStream', () => {
       [r1, r2],
       [m1, m2],
     ] as const) {
-      expect(a?.writes.length).toBeGreaterThan(40);
       expect(a?.writes.length).toBe(b?.writes.length);
-      a?.writes.forEach((w, i) => expect(w).toBe(b?.writes[i]));
+      // Join burst apart, each write is the same shared batch for both.
+      a?.writes.slice(8).forEach((w, i) => expect(w).toBe(b?.writes[i + 8]));
     }
-    // Batching: about one cork per turn (4 packets), not one per packet.
-    expect(f1?.corks).toBeLessThanOrEqual(Math.ceil(input.length / 4) + 2);
-    expect(f1?.corks).toBeGreaterThan(0);
+    // Batching: one write per turn (4 packets) once in sync, not one per packet.
+    const turns = Math.ceil(input.length / 4);
+    expect(f1?.writes.length).toBeGreaterThan(turns - 2);
+    expect(f1?.writes.length).toBeLessThanOrEqual(turns + 8);
     // Different formats are different bytes.
     expect(f1?.writes[5]).not.toBe(r1?.writes[5]);
     const stats = stream.stats();

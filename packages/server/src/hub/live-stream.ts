@@ -24,6 +24,7 @@ import type {
   StreamPackager,
 } from './stream-output.js';
 import { SubscriberQueue } from './subscriber-queue.js';
+import { TurnBatch } from './turn-batch.js';
 import type { SubscriberQueueOptions, SubscriberQueueStats } from './subscriber-queue.js';
 import { TimestampRebaser } from './timestamp-rebaser.js';
 import { sameTrack } from './tag-packager.js';
@@ -68,11 +69,17 @@ export interface PublisherHandle {
 interface Viewer {
   output: StreamOutput;
   queue: SubscriberQueue;
+  /** Joined mid-turn: the join burst already holds this turn's chunks (see `deliverTurn`). */
+  skipTurn: number;
 }
 
 interface FormatGroup {
   packager: StreamPackager;
   viewers: Set<Viewer>;
+  /** Chunks produced in the current event-loop turn, delivered together at its end. */
+  turn: StreamChunk[];
+  /** Counts delivered turns. */
+  turnNumber: number;
 }
 
 interface CachedPacket {
@@ -223,6 +230,7 @@ export class LiveStream {
     const group = this.groupFor(formatOf(output.protocol));
     const viewer: Viewer = {
       output,
+      skipTurn: group.turn.length > 0 ? group.turnNumber : -1,
       queue: new SubscriberQueue(
         output.sink,
         { ...this.options.queue, now: this.now },
@@ -280,6 +288,7 @@ export class LiveStream {
     if (this.streamState === 'ended') return;
     this.finish();
     for (const group of this.groups.values()) this.fanOut(group, (p) => p.flush());
+    this.deliverTurn();
     for (const group of [...this.groups.values()]) {
       for (const viewer of [...group.viewers]) viewer.queue.end();
     }
@@ -306,7 +315,7 @@ export class LiveStream {
     for (const track of this.tracks.values()) seed.push(() => packager.setTrack(track));
     for (const entry of this.packets.entries()) seed.push(() => packager.packet(entry.packet));
     for (const step of seed) this.guard(step);
-    const group: FormatGroup = { packager, viewers: new Set() };
+    const group: FormatGroup = { packager, viewers: new Set(), turn: [], turnNumber: 0 };
     this.groups.set(format, group);
     return group;
   }
@@ -339,10 +348,7 @@ export class LiveStream {
 
   private fanOut(group: FormatGroup, produce: (p: StreamPackager) => StreamChunk[]): void {
     const chunks = this.guard(() => produce(group.packager));
-    if (chunks.length === 0) return;
-    for (const viewer of group.viewers) {
-      for (const chunk of chunks) if (!viewer.queue.push(chunk)) break;
-    }
+    for (const chunk of chunks) group.turn.push(chunk);
   }
 
   private guard(step: () => StreamChunk[]): StreamChunk[] {
@@ -359,11 +365,22 @@ export class LiveStream {
     this.flushScheduled = true;
     this.schedule(() => {
       this.flushScheduled = false;
-      for (const group of this.groups.values()) {
-        for (const viewer of group.viewers) viewer.queue.flush();
-      }
-      this.meters.settle();
+      this.deliverTurn();
     });
+  }
+
+  /** Hands each format's chunks of this turn to its viewers as one shared batch. */
+  private deliverTurn(): void {
+    for (const group of this.groups.values()) {
+      if (group.turn.length === 0) continue;
+      const batch = new TurnBatch(group.turn);
+      const turnNumber = group.turnNumber++;
+      group.turn = [];
+      for (const viewer of group.viewers) {
+        if (viewer.skipTurn !== turnNumber) viewer.queue.deliver(batch);
+      }
+    }
+    this.meters.settle();
   }
 
   private removeViewer(group: FormatGroup, viewer: Viewer, reason: CloseReason | null): void {

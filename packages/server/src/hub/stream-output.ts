@@ -44,7 +44,15 @@ export type CloseReason = 'end-of-stream' | 'too-slow' | 'stream-disposed';
  * sink's own buffer is full; `onDrain` listeners run when it has room again.
  */
 export interface ByteSink {
+  /** One payload; the sink adds its protocol's framing (HTTP chunk, WebSocket message). */
   write(bytes: Uint8Array): boolean;
+  /**
+   * How the sink frames a payload on the wire. With `writeFramed`, the hub frames each turn's
+   * batch once per framing and every in-sync viewer gets the same wire bytes in one write.
+   */
+  readonly framing?: WireFraming;
+  /** Writes bytes already framed with `framing`, as they are. */
+  writeFramed?(wire: Uint8Array): boolean;
   /** Registers a listener for every future drain (registered once per viewer). */
   onDrain(listener: () => void): void;
   /** Ends the viewer's connection; the glue sends protocol goodbyes (RTMP StreamEOF, ...). */
@@ -52,6 +60,11 @@ export interface ByteSink {
   /** Optional batching around one turn's writes (net.Socket cork/uncork -> one writev). */
   cork?(): void;
   uncork?(): void;
+}
+
+/** A protocol's wire framing of one payload (stateless, so its output can be shared). */
+export interface WireFraming {
+  frame(payload: Uint8Array): Uint8Array;
 }
 
 export interface StreamOutput {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { headerChunk } from './stream-output.js';
 import type { StreamChunk } from './stream-output.js';
 import { SubscriberQueue } from './subscriber-queue.js';
+import { TurnBatch } from './turn-batch.js';
 import { RecordingSink } from './test-support/hub-fixtures.js';
 
 function chunk(
@@ -41,6 +42,39 @@ describe('SubscriberQueue', () => {
     expect(sink.corks).toBe(batches);
     expect(sink.uncorks).toBe(batches);
     expect(queue.stats().droppedFrames).toBe(0);
+  });
+
+  it('delivers a turn in one write of shared framed bytes while in sync, chunk by chunk when not', () => {
+    const framing = { frame: (p: Uint8Array) => Uint8Array.of(p.length & 0xff, ...p) };
+    const framed: Uint8Array[] = [];
+    const sink = new RecordingSink();
+    const framedSink = Object.assign(sink, {
+      framing,
+      writeFramed(wire: Uint8Array): boolean {
+        framed.push(wire);
+        return !sink.stuck;
+      },
+    });
+    const queue = new SubscriberQueue(framedSink);
+    const other = new SubscriberQueue(new RecordingSink());
+    const chunks = [...liveChunks(4)];
+    const first = new TurnBatch(chunks.slice(0, 6));
+    queue.deliver(first);
+    other.deliver(first);
+    expect(framed).toEqual([first.wire(framing)]);
+    expect(framed[0]).toBe(first.wire(framing)); // built once, shared
+    expect(framed[0]?.length).toBe(1 + 2 * 1200);
+    // The sink fills up: the next turn waits in the queue, chunk by chunk, until drain.
+    sink.stuck = true;
+    queue.deliver(new TurnBatch(chunks.slice(6, 9)));
+    expect(framed.length).toBe(2);
+    queue.deliver(new TurnBatch(chunks.slice(9)));
+    expect(framed.length).toBe(2);
+    expect(queue.stats().queuedChunks).toBe(3);
+    sink.drain();
+    expect(sink.writes).toEqual(chunks.slice(9).map((c) => c.bytes));
+    expect(queue.stats()).toMatchObject({ queuedChunks: 0, behindMs: 0, droppedFrames: 0 });
+    expect(queue.stats().writtenBytes).toBe(chunks.reduce((n, c) => n + c.bytes.length, 0));
   });
 
   it('bounds a stuck viewer, drops video to the next keyframe, keeps audio, then disconnects', () => {

@@ -8,6 +8,7 @@
  */
 import { stripUndefined } from './gop-cache.js';
 import type { ByteSink, CloseReason, StreamChunk } from './stream-output.js';
+import type { TurnBatch } from './turn-batch.js';
 
 export interface SubscriberQueueOptions {
   /** Bytes queued beyond the join burst before dropping starts. Default 4 MiB. */
@@ -138,6 +139,31 @@ export class SubscriberQueue {
     return true;
   }
 
+  /**
+   * One turn's chunks. A viewer that is keeping up (nothing queued, sink not full, not waiting
+   * for a keyframe) gets them in a single write of the batch's shared bytes, which is what
+   * makes fan-out cheap; any other goes through `push` and `flush` chunk by chunk.
+   */
+  deliver(batch: TurnBatch): void {
+    if (this.isClosed || this.ending) return;
+    if (this.inSync()) {
+      const sink = this.sink;
+      const ok =
+        sink.framing !== undefined && sink.writeFramed !== undefined
+          ? sink.writeFramed(batch.wire(sink.framing))
+          : sink.write(batch.payload);
+      this.writtenBytes += batch.byteLength;
+      this.hooks.onWritten?.(batch.byteLength);
+      if (!ok) {
+        this.waitingDrain = true;
+        this.behindSince = this.now();
+      }
+      return;
+    }
+    for (const chunk of batch.chunks) if (!this.push(chunk)) return;
+    this.flush();
+  }
+
   /** Hands queued chunks to the sink until it is full; one cork/uncork around the batch. */
   flush(): void {
     if (this.isClosed) return;
@@ -207,6 +233,10 @@ export class SubscriberQueue {
       behindMs: this.behindSince === null ? 0 : this.now() - this.behindSince,
       waitingForKeyframe: this.awaitKeyframe,
     };
+  }
+
+  private inSync(): boolean {
+    return !this.waitingDrain && !this.awaitKeyframe && this.head === this.entries.length;
   }
 
   private fits(chunk: StreamChunk): boolean {

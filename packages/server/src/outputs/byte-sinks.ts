@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { ByteSink, CloseReason } from '../hub/stream-output.js';
+import { HTTP_LAST_CHUNK, httpChunked, webSocketBinary } from './wire-framing.js';
 
 /** Past this many bytes buffered in a WebSocket (socket + ws sender) it reports "full". */
 export const WS_HIGH_WATER = 64 * 1024;
@@ -30,7 +31,47 @@ function finishOrDestroy(socket: Duplex | null, reason: CloseReason, end: () => 
   socket.once('close', () => clearTimeout(timer));
 }
 
-/** Chunked HTTP response: `close` ends it with the terminating zero-length chunk. */
+/**
+ * A streaming HTTP response body written straight to its socket once the headers are out:
+ * `chunked` frames each write as one HTTP chunk (and the shared turn batches come pre-framed),
+ * otherwise (HTTP/1.0: `Connection: close`) the bytes go as they are and FIN ends the body.
+ * `close` sends the last-chunk. Going around ServerResponse.write saves its per-write work,
+ * which dominates when hundreds of viewers get every frame.
+ */
+export function httpSocketSink(
+  socket: Socket,
+  chunked: boolean,
+  onClose?: (reason: CloseReason) => void,
+): ByteSink {
+  const open = (): boolean => socket.writable && !socket.destroyed;
+  return {
+    framing: chunked ? httpChunked : undefined,
+    write: (bytes) => {
+      if (!open() || bytes.length === 0) return true;
+      if (!chunked) return socket.write(bytes);
+      socket.write(httpChunked.header(bytes.length));
+      socket.write(bytes);
+      return socket.write(httpChunked.trailer);
+    },
+    writeFramed: (wire) => (open() ? socket.write(wire) : true),
+    onDrain: (listener) => void socket.on('drain', listener),
+    close: (reason) => {
+      onClose?.(reason);
+      if (!open()) return;
+      finishOrDestroy(socket, reason, () => {
+        if (chunked) socket.write(HTTP_LAST_CHUNK);
+        socket.end();
+      });
+    },
+    cork: () => socket.cork(),
+    uncork: () => socket.uncork(),
+  };
+}
+
+/**
+ * Chunked HTTP response through ServerResponse.write (Node frames each write), for a response
+ * that has no socket of its own yet (a request pipelined behind another).
+ */
 export function responseSink(
   res: ServerResponse,
   onClose?: (reason: CloseReason) => void,
@@ -60,17 +101,30 @@ export function wsCloseCode(reason: CloseReason): number {
   }
 }
 
-/** One binary message per chunk; drain comes from the upgraded socket under ws. */
+/**
+ * One binary message per payload, framed here and written to the upgraded socket directly
+ * (ws's sender would frame every message for every viewer again). Safe next to ws's own
+ * control frames because each side writes whole frames synchronously and per-message
+ * compression is off; `close` still goes through ws for the closing handshake.
+ */
 export function webSocketSink(
   ws: WebSocket,
   socket: Duplex,
   onClose?: (reason: CloseReason) => void,
 ): ByteSink {
+  const roomLeft = (): boolean => socket.writableLength < WS_HIGH_WATER;
   return {
+    framing: webSocketBinary,
     write: (bytes) => {
       if (ws.readyState !== ws.OPEN) return true;
-      ws.send(bytes, { binary: true });
-      return ws.bufferedAmount < WS_HIGH_WATER;
+      socket.write(webSocketBinary.header(bytes.length));
+      socket.write(bytes);
+      return roomLeft();
+    },
+    writeFramed: (wire) => {
+      if (ws.readyState !== ws.OPEN) return true;
+      socket.write(wire);
+      return roomLeft();
     },
     onDrain: (listener) => void socket.on('drain', listener),
     close: (reason) => {

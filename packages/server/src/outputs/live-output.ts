@@ -9,7 +9,7 @@ import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { ByteSink, CloseReason, OutputProtocol, StreamOutput } from '../hub/stream-output.js';
 import { CORS_HEADERS, sendError } from '../http/http-respond.js';
-import { responseSink, webSocketSink } from './byte-sinks.js';
+import { httpSocketSink, responseSink, webSocketSink } from './byte-sinks.js';
 
 /** The part of a live stream the outputs use (hub/live-stream.ts LiveStream fits). */
 export interface ViewableStream {
@@ -91,10 +91,13 @@ export function serveHttpViewer(
 ): void {
   const stream = ctx.directory.find(key);
   if (stream === undefined) return notFound(req, res, key);
+  // HTTP/1.0 has no chunked coding (RFC 9112 7.1): its body ends when the connection does.
+  const chunked = req.httpVersion !== '1.0';
   const headers = {
     ...CORS_HEADERS,
     'Content-Type': spec.contentType,
     'Cache-Control': 'no-cache, no-store',
+    ...(chunked ? { 'Transfer-Encoding': 'chunked' } : { Connection: 'close' }),
   };
   if (req.method === 'HEAD') {
     res.writeHead(200, headers);
@@ -104,7 +107,12 @@ export function serveHttpViewer(
   req.socket.setNoDelay(true);
   res.writeHead(200, headers);
   res.flushHeaders();
-  const sink: ByteSink = responseSink(res, () => ctx.viewers.forget(output));
+  const forget = (): void => ctx.viewers.forget(output);
+  // Once the headers are on the socket the body bytes go there directly (see httpSocketSink).
+  const sink: ByteSink =
+    res.socket !== null && res.headersSent
+      ? httpSocketSink(res.socket, chunked, forget)
+      : responseSink(res, forget);
   const output: StreamOutput = { protocol: spec.http, id: ctx.viewers.newId(spec.http), sink };
   const log = ctx.logger.child({ viewer: output.id, stream: key });
   res.on('close', () => {
