@@ -28,6 +28,13 @@ export interface ViewerConfig {
   maxLagMs: number;
 }
 
+/** HTTP connection limits (see http-app.ts); they never cut media responses or WebSockets. */
+export interface HttpTimeoutsConfig {
+  headersMs: number;
+  requestMs: number;
+  keepAliveMs: number;
+}
+
 export interface ServerConfig {
   host: string;
   rtmpPort: number;
@@ -38,6 +45,11 @@ export interface ServerConfig {
   viewer: ViewerConfig;
   /** How long a stream waits for its publisher to come back before viewers are ended. */
   publisherGraceMs: number;
+  httpTimeouts: HttpTimeoutsConfig;
+  /** Built pages (apps/web/dist); undefined = the repository's own. */
+  webRoot: string | undefined;
+  /** Player bundle directory (packages/player/dist); undefined = the repository's own. */
+  playerRoot: string | undefined;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -49,6 +61,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   gopCache: { enabled: true, maxDurationMs: 10_000, maxBytes: 32 * 1024 * 1024 },
   viewer: { maxQueueBytes: 4 * 1024 * 1024, maxLagMs: 10_000 },
   publisherGraceMs: 5_000,
+  httpTimeouts: { headersMs: 10_000, requestMs: 15_000, keepAliveMs: 5_000 },
+  webRoot: undefined,
+  playerRoot: undefined,
 };
 
 /** A configuration that failed validation; `problems` has one line per bad field. */
@@ -137,6 +152,11 @@ export const CONFIG_FIELDS: ReadonlyMap<string, FieldCheck> = new Map<string, Fi
   ['viewer.maxQueueBytes', intRange(64 * 1024, 1024 * MIB)],
   ['viewer.maxLagMs', intRange(100, 600_000)],
   ['publisherGraceMs', intRange(0, 600_000)],
+  ['httpTimeouts.headersMs', intRange(100, 600_000)],
+  ['httpTimeouts.requestMs', intRange(100, 600_000)],
+  ['httpTimeouts.keepAliveMs', intRange(100, 600_000)],
+  ['webRoot', path],
+  ['playerRoot', path],
 ]);
 
 function show(value: unknown): string {

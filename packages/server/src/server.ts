@@ -11,6 +11,7 @@ import { findDemoFile } from './demo/demo-source.js';
 import { StreamRegistry } from './hub/stream-registry.js';
 import { createHttpApp } from './http/http-app.js';
 import { streamKey } from './http/http-route.js';
+import { defaultStaticRoots } from './http/static-files.js';
 import { silentLogger } from './logger.js';
 import type { Logger } from './logger.js';
 import { ViewerSet } from './outputs/live-output.js';
@@ -61,7 +62,18 @@ export function createServer(config: ServerConfig, deps: ServerDeps = {}): Tidec
     httpPort: ports.httpPort,
     memory: { rss: process.memoryUsage.rss(), heapUsed: process.memoryUsage().heapUsed },
   }));
-  const http = createHttpApp({ directory: hub, viewers, api, logger });
+  const defaultRoots = defaultStaticRoots();
+  const http = createHttpApp({
+    directory: hub,
+    viewers,
+    api,
+    logger,
+    timeouts: { ...config.httpTimeouts },
+    staticRoots: {
+      web: config.webRoot ?? defaultRoots.web,
+      player: config.playerRoot ?? defaultRoots.player,
+    },
+  });
   let demo: DemoPublisher | undefined;
   let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
 

@@ -1,7 +1,9 @@
 /**
  * The HTTP + WebSocket front door (node:http, `ws` in noServer mode). Routing is in
- * http-route.ts; this file only dispatches, answers CORS preflights, and makes sure no
- * request — however odd — can throw out of a handler and take the process down.
+ * http-route.ts; this file only dispatches, answers CORS preflights, makes sure no request —
+ * however odd — can throw out of a handler and take the process down, and reaps idle
+ * connections far sooner than Node's defaults (a socket that never sends a request would
+ * otherwise hold a slot for 60 s).
  */
 import { createServer as createHttpServer, STATUS_CODES } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -14,10 +16,11 @@ import { serveHttpViewer, serveWsViewer } from '../outputs/live-output.js';
 import type { ViewerContext } from '../outputs/live-output.js';
 import { handleApi } from './api.js';
 import type { ApiContext } from './api.js';
-import { renderLandingPage } from './landing-page.js';
 import { renderMetrics } from './metrics.js';
 import { routeRequest } from './http-route.js';
 import type { HttpRoute } from './http-route.js';
+import { defaultStaticRoots, serveStatic } from './static-files.js';
+import type { StaticRoots } from './static-files.js';
 import {
   CORS_HEADERS,
   sendError,
@@ -26,27 +29,57 @@ import {
   sendText,
 } from './http-respond.js';
 
+/**
+ * Connection timeouts. They bound only the request phase and idle keep-alive sockets: once a
+ * request is complete Node stops timing it, so long-lived media responses and upgraded
+ * WebSockets are never cut by them.
+ */
+export interface HttpTimeouts {
+  /** Time to receive the request headers, counted from the connection (or previous request). */
+  headersMs: number;
+  /** Time to receive the whole request (headers and body). */
+  requestMs: number;
+  /** Idle time allowed between requests on a kept-alive connection. */
+  keepAliveMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: Readonly<HttpTimeouts> = {
+  headersMs: 10_000,
+  requestMs: 15_000,
+  keepAliveMs: 5_000,
+};
+
 export interface HttpAppContext extends ViewerContext, ApiContext {
   logger: Logger;
+  /** Default: the repository layout (defaultStaticRoots()). */
+  staticRoots?: StaticRoots;
+  timeouts?: HttpTimeouts;
 }
 
 /** Viewers never send media: 64 KiB is plenty for anything a client might say. */
 const WS_MAX_PAYLOAD = 64 * 1024;
+
+/** Node's clientError codes worth a specific status (RFC 9110 15.5.9, RFC 6585 5). */
+const CLIENT_ERROR_STATUS: Readonly<Record<string, number>> = {
+  ERR_HTTP_REQUEST_TIMEOUT: 408,
+  HPE_HEADER_OVERFLOW: 431,
+};
 
 export interface HttpApp {
   server: Server;
   wss: WebSocketServer;
 }
 
-/** Host names we echo into the page: a hostile Host header must not become markup or a URL. */
-const SAFE_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+interface DispatchContext extends HttpAppContext {
+  staticRoots: StaticRoots;
+}
 
 function dispatch(
-  ctx: HttpAppContext,
+  ctx: DispatchContext,
   route: HttpRoute,
   req: IncomingMessage,
   res: ServerResponse,
-): void {
+): void | Promise<void> {
   const method = req.method ?? 'GET';
   if (method === 'OPTIONS') return sendPreflight(res);
   switch (route.kind) {
@@ -70,25 +103,13 @@ function dispatch(
         'text/plain; version=0.0.4; charset=utf-8',
         renderMetrics(ctx),
       );
-    case 'index':
-      if (method !== 'GET' && method !== 'HEAD') return sendMethodNotAllowed(req, res, 'GET, HEAD');
-      return sendText(
-        req,
-        res,
-        200,
-        'text/html; charset=utf-8',
-        renderLandingPage(ctx.api.streams(), ctx.api.server(), pageHost(req)),
-      );
+    case 'static':
+      return serveStatic(ctx.staticRoots, route.root, route.file, req, res);
     case 'api-streams':
     case 'api-stream':
     case 'api-server':
       return handleApi(ctx, route, req, res);
   }
-}
-
-function pageHost(req: IncomingMessage): string {
-  const host = req.headers.host ?? '';
-  return SAFE_HOST.test(host) ? host : 'localhost';
 }
 
 /** Answers a refused upgrade on the raw socket with a JSON body, then closes it. */
@@ -104,27 +125,51 @@ function refuseUpgrade(socket: Duplex, status: number, body: Record<string, unkn
   socket.end(`${head.join('\r\n')}\r\n\r\n${text}`);
 }
 
-export function createHttpApp(ctx: HttpAppContext): HttpApp {
+export function createHttpApp(appContext: HttpAppContext): HttpApp {
+  const ctx: DispatchContext = {
+    ...appContext,
+    staticRoots: appContext.staticRoots ?? defaultStaticRoots(),
+  };
   const log = ctx.logger.child({ component: 'http' });
+  const timeouts = appContext.timeouts ?? DEFAULT_HTTP_TIMEOUTS;
   const wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
     maxPayload: WS_MAX_PAYLOAD,
   });
-  const server = createHttpServer((req, res) => {
-    try {
-      dispatch(ctx, routeRequest(req.url), req, res);
-    } catch (error) {
-      log.error({ err: error, url: req.url?.slice(0, 200) }, 'request handler failed');
-      if (!res.headersSent) sendError(req, res, 500, 'internal error');
-      else res.destroy();
-    }
-  });
-  server.on('clientError', (error, socket) => {
-    // Malformed HTTP (bad request line, oversized headers): answer 400 if still possible.
+  const failed = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
+    log.error({ err: error, url: req.url?.slice(0, 200) }, 'request handler failed');
+    if (!res.headersSent) sendError(req, res, 500, 'internal error');
+    else res.destroy();
+  };
+  // Node refuses headersTimeout > requestTimeout; keep them ordered.
+  const requestMs = Math.max(timeouts.requestMs, timeouts.headersMs);
+  const server = createHttpServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      // How often Node sweeps for expired requests (default 30 s, which would triple our limits).
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, timeouts.headersMs / 4)),
+    },
+    (req, res) => {
+      try {
+        const pending = dispatch(ctx, routeRequest(req.url), req, res);
+        if (pending !== undefined) pending.catch((error: unknown) => failed(req, res, error));
+      } catch (error) {
+        failed(req, res, error);
+      }
+    },
+  );
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // Malformed HTTP or a request that took too long: answer if still possible, then close.
     log.debug({ err: error }, 'client error');
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? 400;
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n\r\n`);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', (error) => log.debug({ err: error }, 'upgrade socket error'));

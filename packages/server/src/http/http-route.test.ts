@@ -25,7 +25,23 @@ describe('routeRequest', () => {
     });
     expect(routeRequest('/api/server')).toEqual({ kind: 'api-server' });
     expect(routeRequest('/metrics')).toEqual({ kind: 'metrics' });
-    expect(routeRequest('/')).toEqual({ kind: 'index' });
+    expect(routeRequest('/')).toEqual({ kind: 'static', root: 'web', file: 'index.html' });
+  });
+
+  it('routes pages, assets and the player bundle without shadowing streams', () => {
+    const web = (file: string) => ({ kind: 'static', root: 'web', file });
+    expect(routeRequest('/watch.html?stream=live/x')).toEqual(web('watch.html'));
+    expect(routeRequest('/embed.html')).toEqual(web('embed.html'));
+    expect(routeRequest('/assets/watch.js.map')).toEqual(web('assets/watch.js.map'));
+    expect(routeRequest('/tidecast-player.js')).toEqual({
+      kind: 'static',
+      root: 'player',
+      file: 'tidecast-player.js',
+    });
+    expect(routeRequest('/assets/cam.flv')).toMatchObject({ kind: 'media', key: 'assets/cam' });
+    for (const url of ['/assets/.env', '/.x.html', '/x.js', '/a/b.html', '/assets/a/b.js']) {
+      expect(routeRequest(url)).toMatchObject({ kind: 'bad', status: 404 });
+    }
   });
 
   it('turns odd targets into 400/404 with a reason', () => {
@@ -65,6 +81,9 @@ describe('routeRequest', () => {
           expect(route.app).toMatch(/^[\w.-]+$/);
           expect(route.stream).toMatch(/^[\w.-]+$/);
           expect(route.app).not.toBe('..');
+        }
+        if (route.kind === 'static') {
+          expect(route.file).toMatch(/^(assets\/)?[\w-][\w.-]*$/);
         }
       }),
       { numRuns: 2000 },

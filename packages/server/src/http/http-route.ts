@@ -8,7 +8,15 @@
 export const MAX_URL_LENGTH = 2048;
 const NAME = /^[\w.-]{1,128}$/;
 
+/** Static file names: no leading dot (no dotfiles, no `.`/`..`), no separators. */
+const STATIC_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+/** Served from packages/player/dist at the top level. */
+const PLAYER_FILES: ReadonlySet<string> = new Set(['tidecast-player.js', 'tidecast-player.js.map']);
+
 export type MediaFormat = 'flv' | 'mp4';
+
+/** Where a static file lives: the built pages (apps/web/dist) or the player bundle. */
+export type StaticRoot = 'web' | 'player';
 
 export type HttpRoute =
   | { kind: 'media'; format: MediaFormat; app: string; stream: string; key: string }
@@ -16,7 +24,8 @@ export type HttpRoute =
   | { kind: 'api-stream'; app: string; stream: string; key: string }
   | { kind: 'api-server' }
   | { kind: 'metrics' }
-  | { kind: 'index' }
+  /** `file` is relative to its root, `/`-separated, every segment a STATIC_NAME. */
+  | { kind: 'static'; root: StaticRoot; file: string }
   | { kind: 'bad'; status: 400 | 404; reason: string };
 
 /** True for names allowed as app or stream (also used for RTMP publish/play names). */
@@ -58,8 +67,12 @@ export function routeRequest(url: string | undefined): HttpRoute {
   const segments = decodeSegments(path);
   if (typeof segments === 'string') return { kind: 'bad', status: 400, reason: segments };
   const [a, b, c, d] = segments;
-  if (segments.length === 1 && a === '') return { kind: 'index' };
-  if (segments.length === 1 && a === 'metrics') return { kind: 'metrics' };
+  if (segments.length === 1 && a !== undefined) {
+    if (a === '') return { kind: 'static', root: 'web', file: 'index.html' };
+    if (a === 'metrics') return { kind: 'metrics' };
+    if (PLAYER_FILES.has(a)) return { kind: 'static', root: 'player', file: a };
+    if (a.endsWith('.html') && STATIC_NAME.test(a)) return { kind: 'static', root: 'web', file: a };
+  }
   if (a === 'api') {
     if (segments.length === 2 && b === 'server') return { kind: 'api-server' };
     if (segments.length === 2 && b === 'streams') return { kind: 'api-streams' };
@@ -80,6 +93,10 @@ export function routeRequest(url: string | undefined): HttpRoute {
         return { kind: 'bad', status: 400, reason: 'invalid app or stream name' };
       }
       return { kind: 'media', format: ext, app: a, stream, key: streamKey(a, stream) };
+    }
+    // Media URLs win above: a stream published as `assets/x` still plays at /assets/x.flv.
+    if (a === 'assets' && STATIC_NAME.test(b)) {
+      return { kind: 'static', root: 'web', file: `assets/${b}` };
     }
   }
   return { kind: 'bad', status: 404, reason: 'not found' };

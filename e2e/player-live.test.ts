@@ -1,0 +1,133 @@
+/**
+ * The Tidecast player in real Chromium against the real server, ffmpeg publishing: every
+ * protocol plays (frames decoded, time advancing, audio decoded, no error events), and the
+ * player recovers by itself from a publisher restart and from a dropped connection.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/chromium.js';
+import { startLivePublisher } from './support/live-publisher.js';
+import type { LivePublisher } from './support/live-publisher.js';
+import { sleep, startLiveServer, waitForTracks } from './support/live-server.js';
+import type { LiveServer } from './support/live-server.js';
+import { openPlayerPage, samplePlayer } from './support/player-page.js';
+import type { PlayerSample } from './support/player-page.js';
+
+let browser: Browser;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+});
+
+async function server(overrides: Record<string, unknown> = {}): Promise<LiveServer> {
+  const live = await startLiveServer({ logLevel: 'silent', ...overrides });
+  cleanups.push(() => live.stop());
+  return live;
+}
+
+function publish(live: LiveServer, key: string, seconds = 120): LivePublisher {
+  const publisher = startLivePublisher(live.rtmpUrl(key), { seconds });
+  cleanups.push(() => publisher.stop());
+  return publisher;
+}
+
+async function player(base: string, options: Record<string, unknown>): Promise<Page> {
+  const page = await openPlayerPage(browser, base, options);
+  cleanups.push(() => page.close());
+  return page;
+}
+
+/** Waits until the player decodes more than `frames` frames and returns that sample. */
+async function framesAbove(page: Page, frames: number, timeoutMs = 15_000): Promise<PlayerSample> {
+  let last: PlayerSample | undefined;
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    last = await samplePlayer(page);
+    if (last.errors.some((e) => e.fatal)) break;
+    if (last.decodedFrames > frames) return last;
+    await sleep(100);
+  }
+  throw new Error(`decoded frames stayed at ${last?.decodedFrames}: ${JSON.stringify(last)}`);
+}
+
+/** Once frames are being decoded again, plays for `ms` and checks it really advanced (video, time and audio). */
+async function expectPlaying(page: Page, ms: number): Promise<PlayerSample> {
+  const start = await samplePlayer(page);
+  const before = await framesAbove(page, start.decodedFrames + 10);
+  await sleep(ms);
+  const after = await samplePlayer(page);
+  const seconds = ms / 1000;
+  expect(after.mediaError).toBeNull();
+  expect(after.decodedFrames - before.decodedFrames).toBeGreaterThan(25 * seconds * 0.7);
+  expect(after.currentTime - before.currentTime).toBeGreaterThan(seconds * 0.7);
+  expect(after.audioBytes).toBeGreaterThan(before.audioBytes);
+  return after;
+}
+
+describe('Tidecast player in Chromium', () => {
+  for (const [name, url] of [
+    ['HTTP-FLV', (l: LiveServer) => l.httpUrl('live/p', 'flv')],
+    ['WS-FLV', (l: LiveServer) => l.wsUrl('live/p', 'flv')],
+    ['HTTP fMP4', (l: LiveServer) => l.httpUrl('live/p', 'mp4')],
+    ['WS fMP4', (l: LiveServer) => l.wsUrl('live/p', 'mp4')],
+  ] as const) {
+    it(`plays ${name}: frames, time and audio advance, no error events`, async () => {
+      const live = await server();
+      publish(live, 'live/p');
+      await waitForTracks(live, 'live/p', { video: true, audio: true });
+      const page = await player(live.base, { url: url(live) });
+      const sample = await expectPlaying(page, 3000);
+      expect(sample.errors).toEqual([]);
+      expect(sample.events['mediainfo']).toBeGreaterThanOrEqual(1);
+      expect(sample.events['firstframe']).toBe(1);
+      expect(sample.paused).toBe(false);
+    });
+  }
+
+  it('continues through a publisher restart within the grace period and after it', async () => {
+    const live = await server({ publisherGraceMs: 2000 });
+    const first = publish(live, 'live/r');
+    await waitForTracks(live, 'live/r', { video: true, audio: true });
+    const page = await player(live.base, { url: live.httpUrl('live/r', 'flv') });
+    await expectPlaying(page, 1500);
+    // Within the grace period: the connection stays, the next frames continue the timeline.
+    await first.stop();
+    const second = publish(live, 'live/r');
+    await sleep(1500);
+    const within = await expectPlaying(page, 2000);
+    expect(within.events['reconnect'] ?? 0).toBe(0);
+    // Past it: the stream ends, the player retries until a new publisher is there.
+    await second.stop();
+    await sleep(3500);
+    publish(live, 'live/r');
+    await waitForTracks(live, 'live/r', { video: true, audio: true });
+    await sleep(1000);
+    const after = await expectPlaying(page, 2500);
+    expect(after.events['reconnect']).toBeGreaterThanOrEqual(1);
+    expect(after.errors.filter((e) => e.fatal)).toEqual([]);
+  });
+
+  it('reconnects by itself when the server drops the connection (server restart)', async () => {
+    const live = await server();
+    const publisher = publish(live, 'live/d');
+    await waitForTracks(live, 'live/d', { video: true, audio: true });
+    const page = await player(live.base, { url: live.wsUrl('live/d', 'flv') });
+    await expectPlaying(page, 1500);
+    await publisher.stop();
+    await live.stop();
+    await sleep(800);
+    const again = await server({ httpPort: live.ports.httpPort, rtmpPort: live.ports.rtmpPort });
+    publish(again, 'live/d');
+    await waitForTracks(again, 'live/d', { video: true, audio: true });
+    const after = await expectPlaying(page, 3000);
+    expect(after.events['reconnect']).toBeGreaterThanOrEqual(1);
+    expect(after.errors.filter((e) => e.fatal)).toEqual([]);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { PlayerError } from './errors.js';
+import { guessType, resolvePlayerOptions } from './player-options.js';
+
+const BASE = 'http://example.test/watch.html';
+
+describe('player options', () => {
+  it('guesses the container from the URL path', () => {
+    expect(guessType(new URL('http://h/live/a.flv'))).toBe('flv');
+    expect(guessType(new URL('ws://h/live/a.mp4'))).toBe('fmp4');
+    expect(guessType(new URL('http://h/live/a.MP4?token=x.flv'))).toBe('fmp4');
+    expect(guessType(new URL('http://h/live/a'))).toBe('flv');
+  });
+
+  it('resolves relative URLs and fills the defaults', () => {
+    const o = resolvePlayerOptions({ url: '/live/a.mp4' }, BASE);
+    expect(o.url.href).toBe('http://example.test/live/a.mp4');
+    expect(o).toMatchObject({ type: 'fmp4', backBufferSec: 10, worker: true });
+    expect(o.targetLatencyMs).toBeUndefined();
+    expect(resolvePlayerOptions({ url: 'ws://h/a.mp4', type: 'flv' }, BASE).type).toBe('flv');
+  });
+
+  it('refuses bad options with a fatal INVALID_ARGUMENT error', () => {
+    for (const bad of [
+      { url: '' },
+      { url: 'ftp://h/a.flv' },
+      { url: 'http://[bad' },
+      { url: 'http://h/a.flv', targetLatencyMs: -1 },
+      { url: 'http://h/a.flv', backBufferSec: Number.NaN },
+      { url: 'http://h/a.flv', type: 'hls' as 'flv' },
+    ]) {
+      let caught: unknown;
+      try {
+        resolvePlayerOptions(bad, BASE);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(PlayerError);
+      expect(caught).toMatchObject({ code: 'INVALID_ARGUMENT', fatal: true });
+    }
+  });
+});

@@ -1,0 +1,183 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  decodeErrors,
+  ffmpeg,
+  probeFrames,
+  readBytes,
+  rng,
+  segmentsOf,
+  tempDir,
+  writeMp4,
+} from './test-support/transmux-fixtures.js';
+import { TransmuxClient } from './transmux-client.js';
+import type { WorkerLike } from './transmux-client.js';
+import type { TransmuxInputFormat, TransmuxOutput } from './transmux-types.js';
+import { Transmuxer } from './transmuxer.js';
+import { TransmuxWorkerHost } from './worker-host.js';
+import type { ClientMessage } from './worker-protocol.js';
+
+const dir = tempDir('tidecast-transmux-client-');
+let flv: Uint8Array;
+
+beforeAll(() => {
+  const src = join(dir, 'src.flv');
+  ffmpeg([
+    ...['-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=25:duration=2'],
+    ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100:duration=2'],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '10', '-bf', '0', '-pix_fmt', 'yuv420p'],
+    ...['-c:a', 'aac', '-f', 'flv', src],
+  ]);
+  flv = readBytes(src);
+});
+
+/**
+ * A Worker stand-in: messages cross a structuredClone with the transfer list (as postMessage
+ * does, so a bad transfer list throws here too) and are delivered asynchronously. After
+ * `dieAfter` data messages it reports an error instead of answering.
+ */
+class FakeWorker implements WorkerLike {
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+  onmessageerror: ((event: unknown) => void) | null = null;
+  terminated = false;
+  transferred = 0;
+  private dataSeen = 0;
+  private readonly host = new TransmuxWorkerHost((message, transfer) => {
+    this.transferred += transfer.length;
+    const clone: unknown = structuredClone(message, { transfer });
+    setTimeout(() => {
+      if (!this.terminated) this.onmessage?.({ data: clone });
+    }, 0);
+  });
+
+  constructor(private readonly dieAfter = Infinity) {}
+
+  postMessage(message: ClientMessage, transfer: Transferable[]): void {
+    const clone: unknown = structuredClone(message, { transfer: transfer as ArrayBuffer[] });
+    if (message.type === 'data' && ++this.dataSeen > this.dieAfter) {
+      setTimeout(() => this.onerror?.(new Error('worker crashed')), 0);
+      return;
+    }
+    setTimeout(() => {
+      if (!this.terminated) this.host.handle(clone);
+    }, 0);
+  }
+
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
+
+async function feed(client: TransmuxClient, bytes: Uint8Array, seed: number): Promise<void> {
+  const random = rng(seed);
+  for (let at = 0; at < bytes.length;) {
+    const n = 1 + Math.floor(random() * 3000);
+    client.push(bytes.slice(at, at + n));
+    at += n;
+    if (random() < 0.3) await settle();
+  }
+  client.flush();
+  await settle();
+}
+
+function direct(format: TransmuxInputFormat, bytes: Uint8Array): TransmuxOutput[] {
+  const t = new Transmuxer({ format });
+  return [...t.push(bytes), ...t.flush()];
+}
+
+describe('TransmuxClient', () => {
+  it('runs inline when no worker is wanted (or none is available in Node)', async () => {
+    for (const useWorker of [false, true]) {
+      const out: TransmuxOutput[] = [];
+      const client = new TransmuxClient({ format: 'flv', useWorker }, (o) => out.push(...o));
+      expect(client.inWorker).toBe(false);
+      await feed(client, flv, 1);
+      expect(segmentsOf(out).length).toBe(segmentsOf(direct('flv', flv)).length);
+    }
+  });
+
+  it('in a worker gives the same outputs, buffers transferred', async () => {
+    const worker = new FakeWorker();
+    const out: TransmuxOutput[] = [];
+    const failures: unknown[] = [];
+    const client = new TransmuxClient(
+      { format: 'flv', useWorker: true, createWorker: () => worker },
+      (o) => out.push(...o),
+      (e) => failures.push(e),
+    );
+    expect(client.inWorker).toBe(true);
+    await feed(client, flv, 2);
+    expect(failures).toEqual([]);
+    const expected = direct('flv', flv).filter((o) => o.type !== 'warning');
+    expect(out.filter((o) => o.type !== 'warning').map((o) => o.type)).toEqual(
+      expected.map((o) => o.type),
+    );
+    expect(worker.transferred).toBe(expected.length);
+    client.destroy();
+    expect(worker.terminated).toBe(true);
+  });
+
+  it.each([0, 3, 40])(
+    'falls back inline when the worker dies after %i chunks, keeping the stream playable',
+    async (dieAfter) => {
+      const out: TransmuxOutput[] = [];
+      const failures: unknown[] = [];
+      const client = new TransmuxClient(
+        { format: 'flv', useWorker: true, createWorker: () => new FakeWorker(dieAfter) },
+        (o) => out.push(...o),
+        (e) => failures.push(e),
+      );
+      await feed(client, flv, 3);
+      expect(failures).toHaveLength(1);
+      expect(client.inWorker).toBe(false);
+      expect(out.filter((o) => o.type === 'error')).toEqual([]);
+      const file = join(dir, `fallback-${dieAfter}.mp4`);
+      writeMp4(file, out);
+      expect(decodeErrors(file)).toBe('');
+      const videoFrames = segmentsOf(out).reduce((n, s) => n + s.videoFrames, 0);
+      // At most the frame the worker held for its duration and those up to the next keyframe
+      // (GOP of 10) are lost.
+      expect(videoFrames).toBeGreaterThanOrEqual(50 - 10 - 1);
+      if (dieAfter > 0)
+        expect(out.some((o) => o.type === 'warning' && o.code === 'WORKER_RESTART')).toBe(true);
+      expect(probeFrames(file).video).toBe(videoFrames);
+    },
+  );
+
+  it('reports a worker that cannot start and runs inline', async () => {
+    const out: TransmuxOutput[] = [];
+    const failures: unknown[] = [];
+    const client = new TransmuxClient(
+      {
+        format: 'flv',
+        useWorker: true,
+        createWorker: () => {
+          throw new Error('blocked by CSP');
+        },
+      },
+      (o) => out.push(...o),
+      (e) => failures.push(e),
+    );
+    expect(client.inWorker).toBe(false);
+    expect(failures).toHaveLength(1);
+    await feed(client, flv, 4);
+    expect(segmentsOf(out).reduce((n, s) => n + s.videoFrames, 0)).toBe(50);
+  });
+
+  it('delivers nothing after destroy', async () => {
+    const out: TransmuxOutput[] = [];
+    const client = new TransmuxClient(
+      { format: 'flv', useWorker: true, createWorker: () => new FakeWorker() },
+      (o) => out.push(...o),
+    );
+    client.push(flv);
+    client.destroy();
+    client.push(flv);
+    client.flush();
+    await settle();
+    expect(out).toEqual([]);
+  });
+});

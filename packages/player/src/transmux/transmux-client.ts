@@ -1,0 +1,250 @@
+import { StreamCheckpoint } from './stream-checkpoint.js';
+import type { TransmuxOptions, TransmuxOutput } from './transmux-types.js';
+import { Transmuxer } from './transmuxer.js';
+import type { ClientMessage } from './worker-protocol.js';
+import { parseWorkerMessage } from './worker-protocol.js';
+
+declare const __TIDECAST_WORKER_SOURCE__: string | undefined;
+
+/** The part of a Worker the client uses (a real Worker, or a stand-in in tests). */
+export interface WorkerLike {
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  onmessageerror: ((event: unknown) => void) | null;
+  postMessage(message: ClientMessage, transfer: Transferable[]): void;
+  terminate(): void;
+}
+
+export interface TransmuxClientOptions extends TransmuxOptions {
+  useWorker: boolean;
+  /** Makes the worker; default: a Worker from a Blob of the bundled worker source. */
+  createWorker?: () => WorkerLike;
+}
+
+/** Input kept for a replay beyond this is dropped oldest first (the replay then skips ahead). */
+const MAX_RETAINED_BYTES = 16 * 1024 * 1024;
+
+interface Retained {
+  seq: number;
+  offset: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * Runs a Transmuxer in a Worker when asked and possible, inline otherwise. If the worker fails
+ * (cannot start, errors, or sends garbage) it reports `onWorkerFailure` and continues inline:
+ * the input the worker had not acknowledged is replayed after the stream's configuration
+ * (FLV header + sequence headers, or ftyp + moov), from the first tag/box boundary in it, so at
+ * most the frames up to the next keyframe are lost.
+ */
+export class TransmuxClient {
+  private readonly options: TransmuxOptions;
+  private readonly onOutput: (outputs: TransmuxOutput[]) => void;
+  private readonly onWorkerFailure: ((error: unknown) => void) | undefined;
+  private worker: WorkerLike | undefined;
+  private inline: Transmuxer | undefined;
+  private readonly checkpoint: StreamCheckpoint;
+  private retained: Retained[] = [];
+  private retainedBytes = 0;
+  private seq = 0;
+  private offset = 0;
+  private flushed = false;
+  private destroyed = false;
+
+  constructor(
+    options: TransmuxClientOptions,
+    onOutput: (outputs: TransmuxOutput[]) => void,
+    onWorkerFailure?: (error: unknown) => void,
+  ) {
+    this.options =
+      options.audioGapFillMs === undefined
+        ? { format: options.format }
+        : { format: options.format, audioGapFillMs: options.audioGapFillMs };
+    this.onOutput = onOutput;
+    this.onWorkerFailure = onWorkerFailure;
+    this.checkpoint = new StreamCheckpoint(options.format);
+    if (options.useWorker) this.startWorker(options.createWorker);
+    if (this.worker === undefined) this.inline = new Transmuxer(this.options);
+  }
+
+  get inWorker(): boolean {
+    return this.worker !== undefined;
+  }
+
+  push(bytes: Uint8Array): void {
+    if (this.destroyed || bytes.length === 0) return;
+    const worker = this.worker;
+    if (worker === undefined) {
+      this.deliver(this.inline?.push(bytes) ?? []);
+      return;
+    }
+    this.checkpoint.observe(bytes);
+    const seq = this.seq++;
+    this.retain({ seq, offset: this.offset, bytes });
+    this.offset += bytes.length;
+    // The caller's bytes stay here for a replay; the worker gets its own copy, transferred.
+    const copy = bytes.slice();
+    this.post({ type: 'data', seq, bytes: copy }, [copy.buffer]);
+  }
+
+  flush(): void {
+    if (this.destroyed) return;
+    this.flushed = true;
+    if (this.worker !== undefined) this.post({ type: 'flush' }, []);
+    else this.deliver(this.inline?.flush() ?? []);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker !== undefined) {
+      try {
+        worker.postMessage({ type: 'close' }, []);
+      } catch {
+        // already gone
+      }
+      worker.terminate();
+    }
+    this.inline = undefined;
+    this.retained = [];
+  }
+
+  private startWorker(create: (() => WorkerLike) | undefined): void {
+    try {
+      const factory = create ?? defaultWorkerFactory();
+      if (factory === undefined) return; // no worker source or no Worker: inline, not a failure
+      const worker = factory();
+      worker.onmessage = (event) => this.onMessage(worker, event.data);
+      worker.onerror = (event) => this.fail(worker, event);
+      worker.onmessageerror = (event) => this.fail(worker, event);
+      this.worker = worker;
+      this.post({ type: 'open', options: this.options }, []);
+    } catch (error) {
+      this.worker = undefined;
+      this.onWorkerFailure?.(error);
+    }
+  }
+
+  private post(message: ClientMessage, transfer: Transferable[]): void {
+    const worker = this.worker;
+    if (worker === undefined) return;
+    try {
+      worker.postMessage(message, transfer);
+    } catch (error) {
+      this.fail(worker, error);
+    }
+  }
+
+  private onMessage(worker: WorkerLike, data: unknown): void {
+    if (worker !== this.worker) return; // a late message from a worker we left
+    const message = parseWorkerMessage(data);
+    if (message === undefined)
+      return this.fail(worker, new Error('malformed message from the transmux worker'));
+    if (message.type === 'fatal') return this.fail(worker, new Error(message.message));
+    this.acknowledge(message.ack);
+    this.deliver(message.outputs);
+  }
+
+  private retain(item: Retained): void {
+    this.retained.push(item);
+    this.retainedBytes += item.bytes.length;
+    while (this.retainedBytes > MAX_RETAINED_BYTES && this.retained.length > 1) {
+      const dropped = this.retained.shift();
+      this.retainedBytes -= dropped?.bytes.length ?? 0;
+    }
+  }
+
+  /** Input up to data message `ack` is done; keep it only while it holds the stream's start. */
+  private acknowledge(ack: number): void {
+    const config = this.checkpoint.configBytes().length > 0;
+    while (this.retained.length > 0) {
+      const first = this.retained[0];
+      if (first === undefined || first.seq > ack || (first.offset === 0 && !config)) break;
+      this.retained.shift();
+      this.retainedBytes -= first.bytes.length;
+    }
+    const oldest = this.retained[0];
+    this.checkpoint.prune(oldest === undefined ? this.offset : oldest.offset);
+  }
+
+  private deliver(outputs: TransmuxOutput[]): void {
+    if (!this.destroyed && outputs.length > 0) this.onOutput(outputs);
+  }
+
+  /** The worker is unusable: report it and carry on inline from what it had not finished. */
+  private fail(worker: WorkerLike, error: unknown): void {
+    if (worker !== this.worker || this.destroyed) return;
+    this.worker = undefined;
+    try {
+      worker.terminate();
+    } catch {
+      // nothing to do
+    }
+    this.onWorkerFailure?.(error);
+    const inline = new Transmuxer(this.options);
+    this.inline = inline;
+    const outputs: TransmuxOutput[] = [];
+    for (const bytes of this.replayBytes(outputs)) outputs.push(...inline.push(bytes));
+    if (this.flushed) outputs.push(...inline.flush());
+    this.retained = [];
+    this.retainedBytes = 0;
+    this.deliver(outputs);
+  }
+
+  private replayBytes(out: TransmuxOutput[]): Uint8Array[] {
+    const retained = this.retained;
+    const first = retained[0];
+    if (first === undefined) return [];
+    if (first.offset === 0) return retained.map((r) => r.bytes); // the whole stream is still here
+    const from = this.checkpoint.boundaryFrom(first.offset);
+    const config = this.checkpoint.configBytes();
+    if (from === undefined || config.length === 0) {
+      out.push({
+        type: 'error',
+        code: 'DEMUX',
+        message: 'transmux worker failed and the stream cannot be resumed',
+      });
+      return [];
+    }
+    out.push({
+      type: 'warning',
+      code: 'WORKER_RESTART',
+      message: 'transmux worker failed; continuing inline from the next keyframe',
+    });
+    const tail = retained.flatMap((r) => {
+      const end = r.offset + r.bytes.length;
+      if (end <= from) return [];
+      return [r.offset >= from ? r.bytes : r.bytes.subarray(from - r.offset)];
+    });
+    return [...config, ...tail];
+  }
+}
+
+/**
+ * A Worker from a Blob of the bundled worker source, or undefined when that is not possible. The
+ * object URL lives as long as the worker (revoking it early can race the script fetch).
+ */
+function defaultWorkerFactory(): (() => WorkerLike) | undefined {
+  if (typeof __TIDECAST_WORKER_SOURCE__ !== 'string') return undefined;
+  if (typeof Worker === 'undefined' || typeof Blob === 'undefined' || typeof URL === 'undefined')
+    return undefined;
+  const source = __TIDECAST_WORKER_SOURCE__;
+  return () => {
+    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    let worker: Worker;
+    try {
+      worker = new Worker(url);
+    } catch (error) {
+      URL.revokeObjectURL(url);
+      throw error;
+    }
+    const terminate = worker.terminate.bind(worker);
+    worker.terminate = () => {
+      terminate();
+      URL.revokeObjectURL(url);
+    };
+    return worker as unknown as WorkerLike;
+  };
+}
