@@ -88,8 +88,36 @@ describe('Tidecast player in Chromium', () => {
       expect(sample.events['mediainfo']).toBeGreaterThanOrEqual(1);
       expect(sample.events['firstframe']).toBe(1);
       expect(sample.paused).toBe(false);
+      expect(sample.stats.transmuxInWorker).toBe(true);
     });
   }
+
+  it('evicts the back buffer and survives QuotaExceededError (evict behind the playhead, retry)', async () => {
+    const live = await server();
+    publish(live, 'live/q');
+    await waitForTracks(live, 'live/q', { video: true, audio: true });
+    // Back buffer of 2 s: what is behind the playhead keeps being removed.
+    const evicting = await player(live.base, {
+      url: live.httpUrl('live/q', 'flv'),
+      backBufferSec: 2,
+    });
+    // The SourceBuffer reports "full" past 600 kB (about 5 s of this ~1 Mb/s stream):
+    // QuotaExceededError on appends, answered by evicting behind the playhead and retrying.
+    const quota = await player(live.base, {
+      url: live.wsUrl('live/q', 'flv'),
+      backBufferSec: 60,
+      maxBufferBytes: 600_000,
+    });
+    await sleep(5000);
+    const [a, b] = [await expectPlaying(evicting, 3000), await expectPlaying(quota, 3000)];
+    expect(a.stats.evictions).toBeGreaterThan(0);
+    const [start] = a.buffered[0] ?? [0];
+    expect(start).toBeGreaterThan(a.currentTime - 4);
+    expect(b.stats.quotaExceeded).toBeGreaterThan(0);
+    expect(b.stats.evictions).toBeGreaterThan(0);
+    expect(b.stats.bufferedSec).toBeLessThan(7);
+    for (const sample of [a, b]) expect(sample.errors.filter((e) => e.fatal)).toEqual([]);
+  });
 
   it('continues through a publisher restart within the grace period and after it', async () => {
     const live = await server({ publisherGraceMs: 2000 });

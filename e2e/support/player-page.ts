@@ -22,6 +22,10 @@ export interface PlayerSample {
     reconnects: number;
     bitrateBps: number;
     stalls: number;
+    bufferedSec: number;
+    transmuxInWorker: boolean;
+    quotaExceeded: number;
+    evictions: number;
   };
   mediaError: string | null;
 }

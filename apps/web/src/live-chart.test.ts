@@ -64,6 +64,9 @@ describe('formatting', () => {
           reconnects: 2,
           stalls: 0,
           bufferedSec: 4,
+          transmuxInWorker: true,
+          quotaExceeded: 0,
+          evictions: 0,
         },
         media: {
           mimeType: 'video/mp4',

@@ -19,6 +19,11 @@ export interface PlayerStats {
   stalls: number;
   /** Seconds of media held in the SourceBuffer (behind and ahead of the playhead). */
   bufferedSec: number;
+  /** Whether the transmuxer runs in a Worker (false: inline on the page's thread). */
+  transmuxInWorker: boolean;
+  /** QuotaExceededError answers to appends, and back-buffer evictions, since load(). */
+  quotaExceeded: number;
+  evictions: number;
 }
 
 export interface PlayerEventMap {

@@ -159,6 +159,9 @@ class LivePlayer implements Player {
       reconnects: this.reconnects,
       stalls: this.stalls,
       bufferedSec,
+      transmuxInWorker: this.connection?.transmux.inWorker ?? false,
+      quotaExceeded: this.mse?.quotaExceededCount ?? 0,
+      evictions: this.mse?.evictionCount ?? 0,
     };
   }
 

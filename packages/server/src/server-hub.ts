@@ -24,6 +24,8 @@ export function createHubAdapter(registry: StreamRegistry): RtmpHub {
         release: () => stream.detachPublisher(id),
       };
     },
+    // Any publisher (RTMP or the demo loop) wakes RTMP players waiting for its key.
+    onPublish: (listener) => registry.onPublish(listener),
   };
 }
 

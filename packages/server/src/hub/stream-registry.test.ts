@@ -62,4 +62,18 @@ describe('StreamRegistry', () => {
     expect(sink.closedWith).toBe('stream-disposed');
     expect(registry.size).toBe(0);
   });
+
+  it('tells publish listeners about every attached publisher, not about refused ones', () => {
+    vi.useFakeTimers();
+    const registry = new StreamRegistry({ reconnectGraceMs: 1000 });
+    const heard: string[] = [];
+    const stop = registry.onPublish((key) => heard.push(`${key}:${registry.get(key)?.state}`));
+    registry.acquirePublisher('live/a', 'p1');
+    registry.acquirePublisher('live/a', 'p2'); // busy: not announced
+    registry.releasePublisher('live/a', 'p1');
+    registry.acquirePublisher('live/a', 'p2'); // grace takeover
+    stop();
+    registry.acquirePublisher('live/b', 'p3');
+    expect(heard).toEqual(['live/a:live', 'live/a:live']);
+  });
 });

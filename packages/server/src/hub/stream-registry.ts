@@ -14,6 +14,7 @@ export type StreamRegistryOptions = Omit<LiveStreamOptions, 'onEnd'> & {
 
 export class StreamRegistry {
   private readonly streams = new Map<string, LiveStream>();
+  private readonly publishListeners = new Set<(key: string) => void>();
 
   constructor(private readonly options: StreamRegistryOptions = {}) {}
 
@@ -35,7 +36,19 @@ export class StreamRegistry {
       this.streams.set(key, stream);
       onStreamStart?.(stream);
     }
-    return stream.attachPublisher(id, handle) ? stream : 'busy';
+    if (!stream.attachPublisher(id, handle)) return 'busy';
+    for (const listener of [...this.publishListeners]) listener(key);
+    return stream;
+  }
+
+  /**
+   * Runs `listener(key)` after every publisher that attaches (new stream or grace takeover),
+   * so players held for a stream that was not live yet (RTMP play wait) can start. Returns
+   * the function that removes it.
+   */
+  onPublish(listener: (key: string) => void): () => void {
+    this.publishListeners.add(listener);
+    return () => void this.publishListeners.delete(listener);
   }
 
   /** Publisher `id` left `key` (the stream enters its grace period). */

@@ -2,15 +2,23 @@
  * net.Server glue around the sans-IO RtmpServerSession: one session per TCP connection,
  * publish -> hub (through RtmpIngest), play -> hub (outputs/rtmp-play.ts), and cleanup on
  * every way a connection can end. Protocol errors close only the connection they came from.
+ *
+ * Play of a stream that is not live yet waits for its publisher (up to `playWaitMs`, as
+ * node-media-server and SRS keep such players): nothing is sent meanwhile, and the usual
+ * StreamBegin / Play.Reset / Play.Start follow when the stream starts, which is what ffmpeg,
+ * librtmp and Flash expect after `play`. Pause (RTMP 7.2.2.8) unsubscribes the player, so
+ * nothing is queued for it; unpause subscribes it again at the live edge (sequence headers
+ * and the cached GOP, like a new viewer).
  */
 import { createServer as createNetServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { isValidName, streamKey } from '../http/http-route.js';
-import type { ViewerSet, ViewerDirectory } from '../outputs/live-output.js';
+import type { ViewableStream, ViewerSet, ViewerDirectory } from '../outputs/live-output.js';
 import { startRtmpPlay } from '../outputs/rtmp-play.js';
 import type { PublishTarget } from '../publish-target.js';
 import { RtmpIngest } from './rtmp-ingest.js';
+import { PlayWaits } from './rtmp-play-waits.js';
 import { RtmpServerSession } from './rtmp-session.js';
 import type { RtmpSessionEvent } from './rtmp-session.js';
 
@@ -25,7 +33,16 @@ export interface RtmpHub extends ViewerDirectory {
    * the hub asks this publisher to go (API DELETE); the hub has already let go of it then.
    */
   publish(key: string, id: string, kick: () => void): PublishHandle | 'busy';
+  /**
+   * Calls `listener(key)` whenever any publisher (RTMP, demo, relay) starts `key`, so players
+   * waiting for it can start; returns the unhook. Without it only this server's own RTMP
+   * publishers wake waiting players.
+   */
+  onPublish?(listener: (key: string) => void): () => void;
 }
+
+/** Default longest wait of a player for a stream that is not live yet. */
+export const DEFAULT_PLAY_WAIT_MS = 30_000;
 
 export interface RtmpServerOptions {
   hub: RtmpHub;
@@ -35,6 +52,12 @@ export interface RtmpServerOptions {
   setupTimeoutMs?: number;
   /** A publisher silent for this long is dropped; default 30 s. */
   publisherIdleMs?: number;
+  /**
+   * How long `play` of a stream that is not live waits for its publisher before the player
+   * gets NetStream.Play.StreamNotFound and is disconnected; 0 refuses at once (connection
+   * kept). Default DEFAULT_PLAY_WAIT_MS.
+   */
+  playWaitMs?: number;
 }
 
 interface Publishing {
@@ -44,13 +67,22 @@ interface Publishing {
   ingest: RtmpIngest;
 }
 
+/** One played message stream: the stream key, and how to end what is active for it now. */
+interface Play {
+  readonly key: string;
+  /** Cancels the wait, or unsubscribes from the hub; a no-op while paused. */
+  stop: () => void;
+}
+
+const idle = (): void => undefined;
+
 /** One TCP connection: its session and what it publishes or plays. */
 class RtmpConnection {
   readonly id: string;
   readonly session = new RtmpServerSession();
   publishing: Publishing | undefined;
-  /** Cleanup of play subscriptions by message stream id. */
-  readonly playing = new Map<number, () => void>();
+  /** Plays (waiting, subscribed or paused) by message stream id. */
+  readonly plays = new Map<number, Play>();
   closed = false;
   /** Hard deadline for handshake + connect + publish/play (cleared once one is accepted). */
   setupDeadline: NodeJS.Timeout | undefined;
@@ -77,11 +109,24 @@ export class RtmpServer {
   private readonly options: Required<RtmpServerOptions>;
   private readonly server: Server;
   private readonly connections = new Set<RtmpConnection>();
+  private readonly waits = new PlayWaits();
+  private readonly unhookPublish: (() => void) | undefined;
   private nextId = 1;
 
   constructor(options: RtmpServerOptions) {
-    this.options = { setupTimeoutMs: 10_000, publisherIdleMs: 30_000, ...options };
+    this.options = {
+      setupTimeoutMs: 10_000,
+      publisherIdleMs: 30_000,
+      playWaitMs: DEFAULT_PLAY_WAIT_MS,
+      ...options,
+    };
     this.server = createNetServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.unhookPublish = options.hub.onPublish?.((key) => this.waits.wake(key));
+  }
+
+  /** Players waiting for a stream to start. */
+  get waitingPlayers(): number {
+    return this.waits.size;
   }
 
   get connectionCount(): number {
@@ -102,6 +147,8 @@ export class RtmpServer {
   /** Stops accepting and ends every connection (players got StreamEOF from the ViewerSet). */
   async close(graceMs = 2_000): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.unhookPublish?.();
+    this.waits.clear();
     for (const conn of this.connections) {
       conn.flush();
       conn.socket.end();
@@ -183,12 +230,11 @@ export class RtmpServer {
       case 'play':
         return this.startPlay(conn, event.streamId, event.app, event.name);
       case 'stop-play':
-        conn.playing.get(event.streamId)?.();
-        conn.playing.delete(event.streamId);
+        conn.plays.get(event.streamId)?.stop();
+        conn.plays.delete(event.streamId);
         return;
       case 'pause':
-        // Live: pausing is not supported; the player keeps receiving (as SRS does for live).
-        return;
+        return this.pausePlay(conn, event.streamId, event.paused);
       case 'error':
         conn.log.warn({ err: event.error }, 'protocol error');
         conn.flush();
@@ -230,6 +276,8 @@ export class RtmpServer {
     conn.publishing = { key, streamId, handle, ingest: new RtmpIngest(handle) };
     conn.socket.setTimeout(this.options.publisherIdleMs);
     conn.log.info({ stream: key }, 'publish');
+    // A hub with onPublish has woken the waiting players already; then this finds none.
+    this.waits.wake(key);
   }
 
   private stopPublish(conn: RtmpConnection): void {
@@ -242,31 +290,103 @@ export class RtmpServer {
 
   private startPlay(conn: RtmpConnection, streamId: number, app: string, name: string): void {
     const key = streamKey(app, name);
-    const stream = isValidName(app) && isValidName(name) ? this.options.hub.find(key) : undefined;
-    if (stream === undefined) {
+    const valid = isValidName(app) && isValidName(name);
+    const stream = valid ? this.options.hub.find(key) : undefined;
+    conn.plays.get(streamId)?.stop();
+    conn.plays.delete(streamId);
+    if (stream !== undefined) return this.beginPlay(conn, streamId, key, stream);
+    if (!valid || this.options.playWaitMs <= 0) {
       conn.log.info({ stream: key }, 'play refused: no such stream');
       conn.session.rejectPlay(streamId, 'NetStream.Play.StreamNotFound', `${key} is not live`);
       return;
     }
-    conn.session.acceptPlay(streamId);
+    // Held: the wait bounds the connection's life now, instead of the setup deadline.
+    clearTimeout(conn.setupDeadline);
+    conn.socket.setTimeout(0);
+    const giveUp = (): void => {
+      conn.log.info({ stream: key }, 'play wait over: no such stream');
+      const why = `${key} did not start within ${this.options.playWaitMs} ms`;
+      conn.session.rejectPlay(streamId, 'NetStream.Play.StreamNotFound', why);
+      conn.flush();
+      conn.socket.destroySoon();
+    };
+    const stop = this.waits.wait(
+      key,
+      this.options.playWaitMs,
+      () => {
+        conn.plays.delete(streamId);
+        const live = this.options.hub.find(key);
+        if (conn.closed) return;
+        if (live === undefined)
+          giveUp(); // ended as soon as it started
+        else this.beginPlay(conn, streamId, key, live);
+      },
+      () => {
+        conn.plays.delete(streamId);
+        giveUp();
+      },
+    );
+    conn.plays.set(streamId, { key, stop });
+    conn.log.info({ stream: key, waitMs: this.options.playWaitMs }, 'play waits for the stream');
+  }
+
+  /** Play.Start, then the hub subscription (after the status bytes, so they come first). */
+  private beginPlay(
+    conn: RtmpConnection,
+    streamId: number,
+    key: string,
+    stream: ViewableStream,
+  ): void {
+    // False when the client dropped this play while it waited (closeStream, deleteStream).
+    if (!conn.session.acceptPlay(streamId)) return;
     clearTimeout(conn.setupDeadline);
     conn.flush();
     conn.socket.setTimeout(0);
-    conn.playing.get(streamId)?.();
-    const stop = startRtmpPlay({
+    conn.plays.set(streamId, { key, stop: this.subscribe(conn, streamId, stream) });
+    conn.log.info({ stream: key }, 'play');
+  }
+
+  private subscribe(conn: RtmpConnection, streamId: number, stream: ViewableStream): () => void {
+    return startRtmpPlay({
       conn: { id: conn.id, socket: conn.socket, session: conn.session, streamId },
       stream,
       viewers: this.options.viewers,
     });
-    conn.playing.set(streamId, stop);
-    conn.log.info({ stream: key }, 'play');
+  }
+
+  /**
+   * Pause: leave the hub (nothing is queued while paused). Unpause: the session has queued
+   * StreamBegin + Unpause.Notify; flush them, then join again like a new viewer. A stream that
+   * ended meanwhile gets what a subscribed player would have got: UnpublishNotify, StreamEOF
+   * and the end of the connection.
+   */
+  private pausePlay(conn: RtmpConnection, streamId: number, paused: boolean): void {
+    const play = conn.plays.get(streamId);
+    if (play === undefined) return;
+    play.stop();
+    play.stop = idle;
+    if (paused) {
+      conn.log.info({ stream: play.key }, 'play paused');
+      return;
+    }
+    conn.flush();
+    const stream = this.options.hub.find(play.key);
+    if (stream === undefined) {
+      conn.plays.delete(streamId);
+      conn.session.sendStreamEof(streamId);
+      conn.flush();
+      conn.socket.destroySoon();
+      return;
+    }
+    play.stop = this.subscribe(conn, streamId, stream);
+    conn.log.info({ stream: play.key }, 'play resumed');
   }
 
   /** Idempotent: releases the publisher slot and every play subscription of `conn`. */
   private cleanup(conn: RtmpConnection): void {
     this.stopPublish(conn);
-    for (const stop of conn.playing.values()) stop();
-    conn.playing.clear();
+    for (const play of conn.plays.values()) play.stop();
+    conn.plays.clear();
     conn.closed = true;
   }
 }

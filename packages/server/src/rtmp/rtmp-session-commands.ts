@@ -27,6 +27,7 @@ import {
   PeerBandwidthLimit,
   controlMessage,
   encodeSetPeerBandwidth,
+  encodeUserControl,
   encodeWindowAckSize,
 } from './rtmp-message.js';
 import type { RtmpMessage } from './rtmp-message.js';
@@ -43,6 +44,8 @@ export interface SessionStream {
   state: StreamState;
   name: string;
   clock: TimestampExtender;
+  /** A playing stream the client paused (7.2.2.8); cleared by unpause or a new play. */
+  paused: boolean;
 }
 
 /** What the command handlers need from the session. */
@@ -132,7 +135,7 @@ function stringObjectField(object: Amf0Value, key: string): string {
 function createStream(ctx: CommandContext, cmd: RtmpCommand): void {
   if (ctx.streams.size >= ctx.maxStreams) return refuse(ctx, 0, cmd, 'too many streams');
   const id = ctx.nextStreamId++;
-  ctx.streams.set(id, { state: 'idle', name: '', clock: new TimestampExtender() });
+  ctx.streams.set(id, { state: 'idle', name: '', clock: new TimestampExtender(), paused: false });
   reply(ctx, cmd, null, id);
 }
 
@@ -191,6 +194,7 @@ function play(
   if (claimed === undefined) return;
   const { stream, name, query } = claimed;
   stream.state = 'play-pending';
+  stream.paused = false;
   const start = numberArg(cmd.args, 1, -2);
   const duration = numberArg(cmd.args, 2, -1);
   const resetArg = cmd.args[3];
@@ -199,7 +203,12 @@ function play(
   events.push({ type: 'play', streamId, app: ctx.app ?? '', name, query, start, duration, reset });
 }
 
-/** 7.2.2.8: pause(flag, ms); a live server just tells the glue and confirms. */
+/**
+ * 7.2.2.8: pause(flag, ms). Live has nothing to seek to, so `ms` is only reported: pausing
+ * stops delivery (the glue unsubscribes; nothing is buffered meanwhile) and unpausing starts
+ * again from the live edge, announced like a new play with StreamBegin (7.1.7). The glue hears
+ * only real changes; a repeated pause or unpause is just confirmed again.
+ */
 function pause(
   ctx: CommandContext,
   streamId: number,
@@ -210,9 +219,18 @@ function pause(
   if (stream?.state !== 'playing') return refuse(ctx, streamId, cmd, 'pause without play');
   const paused = cmd.args[0] !== false;
   const timeMs = numberArg(cmd.args, 1, 0);
-  events.push({ type: 'pause', streamId, paused, timeMs });
-  if (paused) status(ctx, streamId, 'status', StatusCode.PauseNotify, `Paused ${stream.name}.`);
-  else status(ctx, streamId, 'status', StatusCode.UnpauseNotify, `Unpaused ${stream.name}.`);
+  const changed = stream.paused !== paused;
+  stream.paused = paused;
+  if (changed) events.push({ type: 'pause', streamId, paused, timeMs });
+  if (paused) {
+    status(ctx, streamId, 'status', StatusCode.PauseNotify, `Paused ${stream.name}.`);
+    return;
+  }
+  ctx.send(
+    controlMessage(MessageType.UserControl, encodeUserControl({ kind: 'stream-begin', streamId })),
+    CONTROL_CHUNK_STREAM_ID,
+  );
+  status(ctx, streamId, 'status', StatusCode.UnpauseNotify, `Unpaused ${stream.name}.`);
 }
 
 /** FCUnpublish(name): ends the publishing stream of that name, if any. */
@@ -232,11 +250,13 @@ function endStream(ctx: CommandContext, streamId: number, events: RtmpSessionEve
   if (stream.state === 'publishing') {
     events.push({ type: 'unpublish', streamId });
     status(ctx, streamId, 'status', StatusCode.UnpublishSuccess, `${stream.name} is unpublished.`);
-  } else if (stream.state === 'playing') {
+  } else if (stream.state === 'playing' || stream.state === 'play-pending') {
+    // play-pending too: the glue may be holding the player until its stream starts.
     events.push({ type: 'stop-play', streamId });
   }
   // A pending decision is dropped: accept/reject later find the stream idle and do nothing.
   stream.state = 'idle';
+  stream.paused = false;
 }
 
 function reply(ctx: CommandContext, cmd: RtmpCommand, object: Amf0Value, ...args: Amf0Value[]) {

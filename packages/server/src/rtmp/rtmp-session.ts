@@ -209,7 +209,9 @@ export class RtmpServerSession {
     const events: RtmpSessionEvent[] = [];
     for (const [streamId, stream] of this.ctx.streams) {
       if (stream.state === 'publishing') events.push({ type: 'unpublish', streamId });
-      if (stream.state === 'playing') events.push({ type: 'stop-play', streamId });
+      if (stream.state === 'playing' || stream.state === 'play-pending') {
+        events.push({ type: 'stop-play', streamId });
+      }
       stream.state = 'idle';
     }
     events.push({ type: 'close' });
