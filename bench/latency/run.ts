@@ -7,6 +7,7 @@
  *        [--players tidecast,mpegts] [--protocol http-flv|ws-flv] [--tidecast-js file]
  * Prints a table and the target checks as text; exits 0 unless something crashed.
  */
+import { appendFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -84,6 +85,17 @@ function ffmpegVersion(): string {
   return /ffmpeg version (\S+)/.exec(text)?.[1] ?? '?';
 }
 
+/**
+ * LATENCY_DUMP=FILE appends each session's per-frame samples as one JSON line
+ * ({player, round, displayAt[], latencyMs[]}) for looking at the curve over time.
+ */
+function dumpSession(result: SessionResult, round: number): void {
+  const file = process.env['LATENCY_DUMP'];
+  if (file === undefined || file === '') return;
+  const line = { player: result.player, round, displayAt: result.displayAt, latencyMs: result.latencyMs };
+  appendFileSync(file, `${JSON.stringify(line)}\n`);
+}
+
 async function main(): Promise<void> {
   const cores = cpus().length;
   console.log('Glass-to-glass latency: ffmpeg barcode -> RTMP -> Tidecast server -> Chromium');
@@ -157,6 +169,7 @@ async function main(): Promise<void> {
         process.stdout.write(`  ${PLAYER_LABEL[player]} round ${String(round + 1)} ... `);
         const result = await runSession(browser, player, url, probe, perSession);
         sessions.push(result);
+        dumpSession(result, round);
         const s = summarize(player, [result]);
         console.log(
           result.failure ??

@@ -41,6 +41,8 @@ interface Connection {
 }
 
 const STATS_INTERVAL_MS = 1000;
+/** How long the first frame waits for the rest of the server's join burst (see schedulePositioning). */
+const STARTUP_BURST_MS = 40;
 
 export function createPlayer(video: HTMLVideoElement, options: PlayerOptions): Player {
   return new LivePlayer(
@@ -69,6 +71,8 @@ class LivePlayer implements Player {
   private timestampOffset = 0;
   private loadedAt = 0;
   private firstFrameSeen = false;
+  private positioned = false;
+  private positionTimer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
   private destroyed = false;
 
@@ -99,6 +103,7 @@ class LivePlayer implements Player {
     const generation = ++this.generation;
     this.loadedAt = performance.now();
     this.firstFrameSeen = false;
+    this.positioned = false;
     this.timestampOffset = 0;
     this.mediaSummary = undefined;
     const mse = new MseController(
@@ -121,14 +126,14 @@ class LivePlayer implements Player {
       () => this.events.emit('stats', this.getStats()),
       STATS_INTERVAL_MS,
     );
-    mse.open().then(
+    // The connection (and the worker) start while the MediaSource opens: first bytes sooner.
+    this.pipeline = mse.open().then(
       () => {
-        if (generation !== this.generation) return;
-        this.watchdog?.start();
-        this.connect();
+        if (generation === this.generation) this.watchdog?.start();
       },
       (error: unknown) => this.fatal(asPlayerError(error, 'MSE')),
     );
+    this.connect();
   }
 
   destroy(): void {
@@ -226,7 +231,8 @@ class LivePlayer implements Player {
           connection.receivedMedia = true;
           this.reconnect.reset();
         }
-        this.latency?.update(mse.bufferedEnd());
+        if (this.positioned) this.latency?.update(mse.bufferedEnd());
+        else this.schedulePositioning(mse);
         if (this.video.paused && !this.destroyed) this.video.play().catch(() => undefined);
         return;
       }
@@ -257,6 +263,23 @@ class LivePlayer implements Player {
     if (Math.abs(offset - this.timestampOffset) < 0.001) return;
     this.timestampOffset = offset;
     await mse.setTimestampOffset(offset);
+  }
+
+  /**
+   * Startup: the server's GOP cache arrives as one burst right after the first frame. Waiting
+   * for it briefly and seeking once, straight to the live edge, costs one decoder preroll; showing
+   * the cached keyframe first and jumping later would cost two.
+   */
+  private schedulePositioning(mse: MseController): void {
+    if (this.positionTimer !== undefined) return;
+    const generation = this.generation;
+    this.positionTimer = setTimeout(() => {
+      if (generation !== this.generation) return;
+      this.positioned = true;
+      const end = mse.bufferedEnd();
+      const [start] = mse.bufferedRanges().find(([, e]) => e === end) ?? [end];
+      this.video.currentTime = Math.max(start, end - this.targetLatencyMs / 1000);
+    }, STARTUP_BURST_MS);
   }
 
   private connectionLost(connection: Connection, reason: string): void {
@@ -313,6 +336,8 @@ class LivePlayer implements Player {
   private teardown(): void {
     this.generation++;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.positionTimer);
+    this.positionTimer = undefined;
     clearInterval(this.statsTimer);
     this.closeConnection();
     this.watchdog?.stop();

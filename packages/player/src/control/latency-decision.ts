@@ -28,12 +28,12 @@ export interface LatencyTuning {
 }
 
 export const DEFAULT_LATENCY_TUNING: LatencyTuning = {
-  speedupEnterSec: 0.05,
+  speedupEnterSec: 0.1,
   speedupExitSec: 0,
   gainPerSec: 1,
   rateStep: 0.05,
   minSpeedupRate: 1.05,
-  maxPlaybackRate: 1.2,
+  maxPlaybackRate: 1.1,
   seekExcessSec: 1.5,
   jumpExcessSec: 0.25,
   lowWaterSec: 0.05,

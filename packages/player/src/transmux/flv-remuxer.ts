@@ -31,7 +31,7 @@ const INIT_WAIT_MS = 1000;
 /** Audio-only streams: a fragment per ~3 AAC frames. */
 const AUDIO_ONLY_FRAGMENT_MS = 60;
 /** With video, audio waits for the next video fragment; at most this long (video stalled). */
-const AUDIO_MAX_WAIT_MS = 200;
+const AUDIO_MAX_WAIT_MS = 0;
 /** Audio kept while video waits for its first keyframe (the rest would be dropped anyway). */
 const AUDIO_PRESTART_MS = 1000;
 /** Decode-time jumps beyond these (backwards / forwards) are a timestamp reset: rebase. */
