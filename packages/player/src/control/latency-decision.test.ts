@@ -26,13 +26,39 @@ describe('decideLatencyAction', () => {
   it('holds at rate 1 inside the band', () => {
     expect(decideLatencyAction(at(T))).toEqual({ action: 'hold', playbackRate: 1 });
     expect(decideLatencyAction(at(T + 0.04))).toEqual({ action: 'hold', playbackRate: 1 });
+    // The band reaches target + speedupEnterSec (0.1 s): jitter inside it is not chased.
+    expect(decideLatencyAction(at(T + 0.09))).toEqual({ action: 'hold', playbackRate: 1 });
     expect(decideLatencyAction(at(T - 0.05))).toEqual({ action: 'hold', playbackRate: 1 });
   });
 
   it('speeds up in proportion to the excess, in steps, clamped', () => {
+    // Default tuning: entering the chase already asks for the 1.1 cap (1 + 1 * 0.12, stepped).
     expect(decideLatencyAction(at(T + 0.12))).toEqual({ action: 'speedup', playbackRate: 1.1 });
-    expect(decideLatencyAction(at(T + 0.16))).toEqual({ action: 'speedup', playbackRate: 1.15 });
-    expect(decideLatencyAction(at(T + 1.2))).toEqual({ action: 'speedup', playbackRate: 1.2 });
+    expect(decideLatencyAction(at(T + 0.16))).toEqual({ action: 'speedup', playbackRate: 1.1 });
+    expect(decideLatencyAction(at(T + 1.2))).toEqual({ action: 'speedup', playbackRate: 1.1 });
+    // While chasing, the rate eases off as the excess shrinks.
+    expect(decideLatencyAction(at(T + 0.08, { playbackRate: 1.1 }))).toEqual({
+      action: 'speedup',
+      playbackRate: 1.1,
+    });
+    expect(decideLatencyAction(at(T + 0.07, { playbackRate: 1.1 }))).toEqual({
+      action: 'speedup',
+      playbackRate: 1.05,
+    });
+    // The proportional steps themselves, visible under a higher cap.
+    const loose = { ...DEFAULT_LATENCY_TUNING, maxPlaybackRate: 1.3 };
+    expect(decideLatencyAction(at(T + 0.16), loose)).toEqual({
+      action: 'speedup',
+      playbackRate: 1.15,
+    });
+    expect(decideLatencyAction(at(T + 0.22), loose)).toEqual({
+      action: 'speedup',
+      playbackRate: 1.2,
+    });
+    expect(decideLatencyAction(at(T + 1.2), loose)).toEqual({
+      action: 'speedup',
+      playbackRate: 1.3,
+    });
   });
 
   it('keeps chasing down to the target itself (hysteresis), then holds', () => {

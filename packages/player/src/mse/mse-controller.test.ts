@@ -227,6 +227,23 @@ describe('MseController eviction and quota', () => {
     expect(await r.mse.appendSegment(...segment(4, 1, 4))).toBe('appended'); // keyframe
     expect(r.sb().log.filter((l) => l.startsWith('append')).length).toBe(4); // init + 0, 1, 4
   });
+
+  it('keeps appending audio fragments while video waits for a keyframe (audio-only never waits)', async () => {
+    const r = rig({ backBufferSec: 1000, maxBufferBytes: 250 });
+    await r.mse.open();
+    await r.mse.appendInit(INIT, { mimeType: AVC });
+    r.video.currentTime = 0;
+    const audio = (start: number): [Uint8Array, SegmentTiming] => [
+      fakeSegment(start, start + 1, 100),
+      { startSec: start, endSec: start + 1, keyframes: 0, videoFrames: 0 },
+    ];
+    await r.mse.appendSegment(...audio(0));
+    await r.mse.appendSegment(...audio(1));
+    expect(await r.mse.appendSegment(...audio(2))).toBe('dropped'); // full
+    r.video.currentTime = 100;
+    expect(await r.mse.appendSegment(...audio(3))).toBe('appended');
+    expect(await r.mse.appendSegment(...audio(4))).toBe('appended');
+  });
 });
 
 describe('MseController teardown', () => {

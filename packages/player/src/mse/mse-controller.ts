@@ -159,13 +159,15 @@ export class MseController {
     return this.serialize<AppendOutcome>('dropped', async () => {
       const queue = this.queue;
       if (queue === undefined || !(await this.ready())) return this.drop();
-      if (this.waitingForKeyframe) {
-        if (timing !== undefined && timing.keyframes === 0) return this.drop();
+      // Only video depends on earlier frames: audio fragments go on while video waits.
+      const video = timing !== undefined && (timing.videoFrames ?? 1) > 0;
+      if (this.waitingForKeyframe && video) {
+        if (timing.keyframes === 0) return this.drop();
         this.waitingForKeyframe = false;
       }
       if (!(await this.appendWithQuota(queue, bytes))) {
         // Still full: skip this segment; frames after it depend on it, so wait for a keyframe.
-        this.waitingForKeyframe = timing !== undefined;
+        this.waitingForKeyframe ||= video;
         this.onError(
           new PlayerError(
             'QUOTA',

@@ -29,6 +29,8 @@ export interface SegmentTiming {
   startSec: number;
   endSec: number;
   keyframes: number;
+  /** Video frames inside; 0 for audio-only fragments (every audio frame is a sync sample). */
+  videoFrames?: number;
 }
 
 /** `dropped`: not appended (buffer full, waiting for a keyframe after a drop, or not usable). */

@@ -30,7 +30,12 @@ export interface RemuxerOptions {
 const INIT_WAIT_MS = 1000;
 /** Audio-only streams: a fragment per ~3 AAC frames. */
 const AUDIO_ONLY_FRAGMENT_MS = 60;
-/** With video, audio waits for the next video fragment; at most this long (video stalled). */
+/**
+ * With video, audio goes out in its own fragment once it spans this much: 0 = every frame at
+ * once. A muxed SourceBuffer's buffered end is the earliest of its tracks' ends (MSE 3.1
+ * `buffered`), so audio that waited for the held video frame pulled the playable edge back and
+ * made Chromium underflow at low latency.
+ */
 const AUDIO_MAX_WAIT_MS = 0;
 /** Audio kept while video waits for its first keyframe (the rest would be dropped anyway). */
 const AUDIO_PRESTART_MS = 1000;
@@ -42,12 +47,13 @@ const VIDEO_DTS_STEP = 90;
 const I32_MAX = 0x7fffffff;
 
 /**
- * MediaPackets -> fMP4 for one MSE SourceBuffer, one fragment per video frame. A video frame is
- * held until the next one gives its exact duration (one frame of latency, but MSE never sees a
- * guessed duration that could overlap B-frames or trip the "2x last frame duration"
- * discontinuity rule of MSE 3.5.8); audio placed since the previous video fragment rides in the
- * same moof. Repairs: start at a video keyframe, strictly increasing video dts, gapless audio
- * (overlaps dropped, gaps filled with silence), timestamp resets rebased.
+ * MediaPackets -> fMP4 for one MSE SourceBuffer; every fragment holds one track. Each video frame
+ * is its own fragment, held until the next one gives its exact duration (one frame of latency,
+ * but MSE never sees a guessed duration that could overlap B-frames or trip the "2x last frame
+ * duration" discontinuity rule of MSE 3.5.8). Audio does not wait for video: with video each
+ * frame goes out at once (AUDIO_MAX_WAIT_MS), audio-only streams send ~60 ms per fragment.
+ * Repairs: start at a video keyframe, strictly increasing video dts, gapless audio (overlaps
+ * dropped, gaps filled with silence), timestamp resets rebased.
  */
 export class FlvRemuxer {
   private readonly options: RemuxerOptions;
@@ -210,7 +216,7 @@ export class FlvRemuxer {
       }
       held.duration = dts - held.dts;
       this.lastVideoDuration = held.duration;
-      this.emitFragment(held, out);
+      this.emitVideo(held, out);
     }
     this.held = {
       dts,
@@ -281,7 +287,7 @@ export class FlvRemuxer {
     const gapMs = Math.round((placed.gapTicks * 1000) / timescale);
     if (placed.jumped) {
       this.warnings.warn(out, 'AUDIO_GAP', `audio gap of ${gapMs} ms left unfilled`);
-      this.emitAudioOnly(out); // the pending run must stay contiguous
+      this.emitAudio(out); // the pending run must stay contiguous
     } else if (placed.silentBefore > 0 && silent !== undefined) {
       this.warnings.warn(
         out,
@@ -313,11 +319,7 @@ export class FlvRemuxer {
     if (first === undefined || last === undefined) return;
     const spanMs = ((last.dts + last.duration - first.dts) * 1000) / timescale;
     const limit = this.videoId === undefined ? AUDIO_ONLY_FRAGMENT_MS : AUDIO_MAX_WAIT_MS;
-    if (spanMs >= limit) this.emitAudioOnly(out);
-  }
-
-  private emitAudioOnly(out: TransmuxOutput[]): void {
-    if (this.pendingAudio.length > 0) this.emitFragment(undefined, out);
+    if (spanMs >= limit) this.emitAudio(out);
   }
 
   /** Sends the held video frame (estimated duration) and all pending audio. */
@@ -328,45 +330,43 @@ export class FlvRemuxer {
       const fps = this.video?.frameRate;
       const guess = fps !== undefined && fps > 0 ? Math.round(90000 / fps) : 3000;
       held.duration = this.lastVideoDuration > 0 ? this.lastVideoDuration : guess;
-      this.emitFragment(held, out);
-    } else {
-      this.emitAudioOnly(out);
+      this.emitVideo(held, out);
     }
+    this.emitAudio(out);
   }
 
-  private emitFragment(video: TimedSample | undefined, out: TransmuxOutput[]): void {
-    const audio = this.pendingAudio;
+  private emitVideo(sample: TimedSample, out: TransmuxOutput[]): void {
+    if (this.videoId !== undefined) this.emitSegment('video', this.videoId, [sample], 90000, out);
+  }
+
+  private emitAudio(out: TransmuxOutput[]): void {
+    const samples = this.pendingAudio;
     this.pendingAudio = [];
-    const trafs: TrackFragment[] = [];
-    let start = Infinity;
-    let end = -Infinity;
-    if (video !== undefined && this.videoId !== undefined) {
-      trafs.push({ trackId: this.videoId, baseMediaDecodeTime: video.dts, samples: [video] });
-      start = video.dts / 90000;
-      end = (video.dts + video.duration) / 90000;
-    }
-    const firstAudio = audio[0];
-    const lastAudio = audio[audio.length - 1];
-    if (
-      firstAudio !== undefined &&
-      lastAudio !== undefined &&
-      this.audioId !== undefined &&
-      this.audio !== undefined
-    ) {
-      const timescale = mp4Timescale(this.audio);
-      trafs.push({ trackId: this.audioId, baseMediaDecodeTime: firstAudio.dts, samples: audio });
-      start = Math.min(start, firstAudio.dts / timescale);
-      end = Math.max(end, (lastAudio.dts + lastAudio.duration) / timescale);
-    }
-    if (trafs.length === 0) return;
+    if (this.audioId === undefined || this.audio === undefined) return;
+    this.emitSegment('audio', this.audioId, samples, mp4Timescale(this.audio), out);
+  }
+
+  /** One moof+mdat with one traf: `samples` are contiguous in decode time. */
+  private emitSegment(
+    kind: 'video' | 'audio',
+    trackId: number,
+    samples: TimedSample[],
+    timescale: number,
+    out: TransmuxOutput[],
+  ): void {
+    const first = samples[0];
+    const last = samples[samples.length - 1];
+    if (first === undefined || last === undefined) return;
+    const fragment: TrackFragment = { trackId, baseMediaDecodeTime: first.dts, samples };
+    const video = kind === 'video';
     out.push({
       type: 'segment',
-      bytes: buildMediaSegment(this.sequence++, trafs),
-      startSec: start,
-      endSec: end,
-      videoFrames: video === undefined ? 0 : 1,
-      keyframes: video?.keyframe === true ? 1 : 0,
-      audioFrames: audio.length,
+      bytes: buildMediaSegment(this.sequence++, [fragment]),
+      startSec: first.dts / timescale,
+      endSec: (last.dts + last.duration) / timescale,
+      videoFrames: video ? samples.length : 0,
+      keyframes: video ? samples.filter((x) => x.keyframe).length : 0,
+      audioFrames: video ? 0 : samples.length,
     });
   }
 }

@@ -122,13 +122,21 @@ describe('FLV A/V repairs', () => {
     });
     const { out, file } = run(items, 'midgop.mp4');
     const segments = segmentsOf(out);
-    expect(segments[0]?.keyframes).toBe(1);
-    expect(segments.filter((s) => s.videoFrames > 0)).toHaveLength(25);
+    const video = segments.filter((s) => s.videoFrames > 0);
+    expect(video).toHaveLength(25);
+    // The second GOP (1 s in, plus the encoder's start offset) is the first that arrives whole.
+    const key = items.find((i) => isVideo(i) && i.type === 'packet' && i.packet.keyframe);
+    const firstVideoSec = key?.type === 'packet' ? key.packet.dts / key.packet.timescale : NaN;
+    expect(firstVideoSec).toBeGreaterThanOrEqual(1);
+    expect(video[0]?.keyframes).toBe(1);
+    expect(video[0]?.startSec).toBeCloseTo(firstVideoSec, 3);
     expect(codes(out)).toContain('WAIT_KEYFRAME');
-    // Audio does not start before the picture.
+    // Audio does not start before the picture. It leaves at once while the keyframe is held for
+    // its duration, so the first segment is audio: at most half an AAC frame early.
     const first = segments[0];
-    const firstVideoSec = 1; // the second GOP starts at 1 s
+    expect(first?.audioFrames).toBe(1);
     expect(first?.startSec).toBeGreaterThanOrEqual(firstVideoSec - AAC_FRAME_S / 2);
+    expect(first?.startSec).toBeLessThan(firstVideoSec + AAC_FRAME_S);
     expect(decodeErrors(file)).toBe('');
     expect(probeFrames(file).video).toBe(25);
   });

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   decodeErrors,
   ffmpeg,
+  moofTrackIds,
   probeFrames,
   probePackets,
   readBytes,
@@ -49,10 +50,12 @@ describe('Transmuxer (FLV)', () => {
     writeMp4(file, out);
     expect(decodeErrors(file)).toBe('');
     const segments = segmentsOf(out);
-    // One fragment per video frame: 2 s at 25 fps.
-    expect(segments.filter((s) => s.videoFrames > 0)).toHaveLength(50);
-    expect(segments.every((s) => s.videoFrames <= 1)).toBe(true);
-    expect(segments[0]?.keyframes).toBe(1);
+    const video = segments.filter((s) => s.videoFrames > 0);
+    const audio = segments.filter((s) => s.audioFrames > 0);
+    // One fragment per video frame (2 s at 25 fps), the first a keyframe.
+    expect(video).toHaveLength(50);
+    expect(video.every((s) => s.videoFrames === 1 && s.audioFrames === 0)).toBe(true);
+    expect(video[0]?.keyframes).toBe(1);
     const frames = probeFrames(file);
     expect(frames.video).toBe(50);
     // Audio that ends (mostly) before the first video frame is dropped so both start together.
@@ -60,8 +63,34 @@ describe('Transmuxer (FLV)', () => {
     const halfFrame = 1024 / 44100 / 2;
     const kept = packets.audioDts.filter((t) => t + halfFrame >= packets.firstVideoDts).length;
     expect(kept).toBeLessThan(packets.audio);
-    expect(segments.reduce((n, s) => n + s.audioFrames, 0)).toBe(kept);
     expect(frames.audio).toBe(kept);
+    // Audio does not wait for video: every AAC frame is its own audio-only fragment.
+    expect(audio).toHaveLength(kept);
+    expect(audio.every((s) => s.audioFrames === 1 && s.videoFrames === 0)).toBe(true);
+    expect(segments).toHaveLength(video.length + audio.length);
+    // The same in the bytes: one moof per segment, one traf each (track 1 video, 2 audio).
+    const moofs = segments.flatMap((s) => moofTrackIds(s.bytes));
+    expect(moofs).toHaveLength(50 + kept);
+    expect(moofs.filter((ids) => ids.length === 1 && ids[0] === 1)).toHaveLength(50);
+    expect(moofs.filter((ids) => ids.length === 1 && ids[0] === 2)).toHaveLength(kept);
+    // Each track's fragments follow one another end to start, in output order.
+    for (const track of [video, audio]) {
+      for (let i = 1; i < track.length; i++) {
+        expect(track[i]?.startSec).toBeCloseTo(track[i - 1]?.endSec ?? NaN, 6);
+      }
+    }
+    // In output order audio leads video by at most the video frame held back (40 ms) plus the
+    // AAC frame just sent, and never trails it by a whole AAC frame (ffmpeg interleaves by dts).
+    const aacSec = 1024 / 44100;
+    let videoEnd: number | undefined;
+    let audioEnd: number | undefined;
+    for (const s of segments) {
+      if (s.videoFrames > 0) videoEnd = s.endSec;
+      else audioEnd = s.endSec;
+      if (videoEnd === undefined || audioEnd === undefined) continue;
+      expect(audioEnd - videoEnd).toBeLessThan(0.04 + aacSec + 0.001);
+      expect(videoEnd - audioEnd).toBeLessThan(aacSec);
+    }
   });
 
   it('reports segment times in seconds from the samples', () => {

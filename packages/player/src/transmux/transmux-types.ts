@@ -34,7 +34,8 @@ export type TransmuxOutput =
   | { type: 'init'; bytes: Uint8Array; media: MediaSummary }
   /**
    * One moof+mdat (or several back to back): append after the init segment. For FLV input
-   * each video frame is its own fragment (lowest latency); audio rides with the next video.
+   * each fragment holds one track: one video frame, or audio (each frame at once when there is
+   * video, ~60 ms when audio-only), for the lowest latency.
    */
   | {
       type: 'segment';

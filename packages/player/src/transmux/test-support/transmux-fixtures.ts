@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FlvDemuxer, FlvMuxer } from '@tidecast/media';
+import { FlvDemuxer, FlvMuxer, fieldsOf, findBoxes, readBoxes } from '@tidecast/media';
 import type { MediaPacket, TrackInfo } from '@tidecast/media';
 import { afterAll } from 'vitest';
 import type { TransmuxOutput } from '../transmux-types.js';
@@ -166,6 +166,13 @@ export type Segment = Extract<TransmuxOutput, { type: 'segment' }>;
 
 export function segmentsOf(outputs: readonly TransmuxOutput[]): Segment[] {
   return outputs.filter((o): o is Segment => o.type === 'segment');
+}
+
+/** For each moof in `bytes`, the track_IDs of its trafs (14496-12 8.8.4, tfhd 8.8.7). */
+export function moofTrackIds(bytes: Uint8Array): number[][] {
+  return findBoxes(readBoxes(bytes), 'moof').map((moof) =>
+    findBoxes(moof.children ?? [], 'traf/tfhd').map((b) => fieldsOf(b, 'tfhd')?.trackId ?? -1),
+  );
 }
 
 /** A demuxed FLV as a list of track and packet events (script data dropped). */
