@@ -92,7 +92,12 @@ function ffmpegVersion(): string {
 function dumpSession(result: SessionResult, round: number): void {
   const file = process.env['LATENCY_DUMP'];
   if (file === undefined || file === '') return;
-  const line = { player: result.player, round, displayAt: result.displayAt, latencyMs: result.latencyMs };
+  const line = {
+    player: result.player,
+    round,
+    displayAt: result.displayAt,
+    latencyMs: result.latencyMs,
+  };
   appendFileSync(file, `${JSON.stringify(line)}\n`);
 }
 
