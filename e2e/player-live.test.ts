@@ -134,12 +134,49 @@ describe('Tidecast player in Chromium', () => {
     // Past it: the stream ends, the player retries until a new publisher is there.
     await second.stop();
     await sleep(3500);
-    publish(live, 'live/r');
+    // A new publisher at another resolution: a new init segment on the same SourceBuffer.
+    const third = startLivePublisher(live.rtmpUrl('live/r'), { size: '480x270' });
+    cleanups.push(() => third.stop());
     await waitForTracks(live, 'live/r', { video: true, audio: true });
     await sleep(1000);
     const after = await expectPlaying(page, 2500);
     expect(after.events['reconnect']).toBeGreaterThanOrEqual(1);
+    expect(after.events['mediainfo']).toBeGreaterThanOrEqual(2);
+    expect(after.videoWidth).toBe(480);
     expect(after.errors.filter((e) => e.fatal)).toEqual([]);
+  });
+
+  it('jumps back to the live edge when a hidden tab becomes visible again', async () => {
+    const live = await server();
+    publish(live, 'live/h');
+    await waitForTracks(live, 'live/h', { video: true, audio: true });
+    const page = await player(live.base, { url: live.httpUrl('live/h', 'flv') });
+    await expectPlaying(page, 1000);
+    // What a background tab does to a muted video: it stops, and the live edge runs away.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', {
+        configurable: true,
+        get: () => 'hidden',
+      });
+      document.dispatchEvent(new Event('visibilitychange'));
+      document.querySelector('video')?.pause();
+    });
+    await sleep(3000);
+    const behind = await samplePlayer(page);
+    const edge = (s: PlayerSample): number => (s.buffered.at(-1)?.[1] ?? 0) - s.currentTime;
+    expect(edge(behind)).toBeGreaterThan(1);
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', {
+        configurable: true,
+        get: () => 'visible',
+      });
+      document.dispatchEvent(new Event('visibilitychange'));
+      void document.querySelector('video')?.play();
+    });
+    await sleep(1500);
+    const back = await samplePlayer(page);
+    expect(edge(back)).toBeLessThan(0.6);
+    expect(back.paused).toBe(false);
   });
 
   it('reconnects by itself when the server drops the connection (server restart)', async () => {

@@ -1,7 +1,8 @@
 /**
  * One player session: a fresh browser context and page, the probe installed before the page's
  * scripts, `seconds` of measuring after the first frame. Every second the bench drains the
- * probe; every 2 s it samples the page's JS heap (CDP Runtime.getHeapUsage: main thread only)
+ * probe; every 10 s it samples the page's live JS heap (CDP HeapProfiler.collectGarbage, then
+ * Runtime.getHeapUsage: main thread only)
  * and the private resident memory of Chromium's renderer processes (which hold workers and MSE buffers).
  */
 import { readFileSync } from 'node:fs';
@@ -136,7 +137,9 @@ export async function runSession(
       }
       const since = Date.now() - firstFrameAt;
       if (since >= nextMemory) {
-        nextMemory = since + 2000;
+        nextMemory = since + 10_000;
+        // Live heap, not garbage waiting for a lazy GC: "bounded" is about what is retained.
+        await cdp.send('HeapProfiler.collectGarbage');
         const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
         result.heapMb.push([since, heap.usedSize / 2 ** 20]);
         const rss = await rendererMb(browserCdp);

@@ -13,6 +13,7 @@ export interface PlayerSample {
   /** Chromium's decoded audio byte count: > 0 means audio really plays. */
   audioBytes: number;
   paused: boolean;
+  videoWidth: number;
   buffered: [number, number][];
   errors: { code: string; fatal: boolean; message: string }[];
   events: Record<string, number>;
@@ -95,6 +96,7 @@ export function samplePlayer(page: Page): Promise<PlayerSample> {
       droppedFrames: quality.droppedVideoFrames,
       audioBytes: video.webkitAudioDecodedByteCount ?? 0,
       paused: video.paused,
+      videoWidth: video.videoWidth,
       buffered,
       errors: w['__errors'] as PlayerSample['errors'],
       events: w['__events'] as Record<string, number>,

@@ -71,6 +71,7 @@ class LivePlayer implements Player {
   private timestampOffset = 0;
   private loadedAt = 0;
   private firstFrameSeen = false;
+  private autoplayed = false;
   private positioned = false;
   private positionTimer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
@@ -103,6 +104,7 @@ class LivePlayer implements Player {
     const generation = ++this.generation;
     this.loadedAt = performance.now();
     this.firstFrameSeen = false;
+    this.autoplayed = false;
     this.positioned = false;
     this.timestampOffset = 0;
     this.mediaSummary = undefined;
@@ -233,7 +235,11 @@ class LivePlayer implements Player {
         }
         if (this.positioned) this.latency?.update(mse.bufferedEnd());
         else this.schedulePositioning(mse);
-        if (this.video.paused && !this.destroyed) this.video.play().catch(() => undefined);
+        // Autoplay once per load(); a later pause (the user, a background tab) is respected.
+        if (!this.autoplayed && !this.destroyed) {
+          this.autoplayed = true;
+          this.video.play().catch(() => undefined);
+        }
         return;
       }
       case 'warning':
