@@ -1,18 +1,21 @@
 /** WebSocket streaming (WS-FLV, WS fMP4): each binary message is a run of stream bytes. */
 import { PlayerError } from '../errors.js';
+import { LoaderOutcome } from './loader-outcome.js';
 import type { Loader, LoaderSink } from './loader-types.js';
 
 /** RFC 6455 7.4.1: 1000 normal closure, 1001 going away (server stopping / stream gone). */
 const NORMAL_CLOSE_CODES = new Set([1000, 1001]);
 
 export class WebSocketLoader implements Loader {
+  private readonly outcome: LoaderOutcome;
   private socket: WebSocket | null = null;
-  private done = false;
 
   constructor(
     private readonly url: URL,
     private readonly sink: LoaderSink,
-  ) {}
+  ) {
+    this.outcome = new LoaderOutcome(sink);
+  }
 
   start(): void {
     let socket: WebSocket;
@@ -20,23 +23,25 @@ export class WebSocketLoader implements Loader {
       socket = new WebSocket(this.url);
     } catch (error) {
       queueMicrotask(() =>
-        this.fail(new PlayerError('NETWORK', `WebSocket ${this.url.href}: ${String(error)}`)),
+        this.outcome.fail(
+          new PlayerError('NETWORK', `WebSocket ${this.url.href}: ${String(error)}`),
+        ),
       );
       return;
     }
     socket.binaryType = 'arraybuffer';
     socket.onmessage = (event: MessageEvent<unknown>) => {
-      if (this.done) return;
+      if (this.outcome.done) return;
       // Text messages are not part of the stream (the server sends none).
       if (event.data instanceof ArrayBuffer && event.data.byteLength > 0) {
         this.sink.onData(new Uint8Array(event.data));
       }
     };
     socket.onclose = (event) => {
-      if (NORMAL_CLOSE_CODES.has(event.code)) this.finish();
+      if (NORMAL_CLOSE_CODES.has(event.code)) this.outcome.finish();
       else {
         const reason = event.reason === '' ? '' : ` (${event.reason})`;
-        this.fail(
+        this.outcome.fail(
           new PlayerError('NETWORK', `WebSocket closed with ${String(event.code)}${reason}`),
         );
       }
@@ -47,7 +52,7 @@ export class WebSocketLoader implements Loader {
   }
 
   abort(): void {
-    this.done = true;
+    this.outcome.abort();
     const socket = this.socket;
     this.socket = null;
     if (socket === null) return;
@@ -57,17 +62,5 @@ export class WebSocketLoader implements Loader {
     if (socket.readyState === WebSocket.CONNECTING || socket.readyState === WebSocket.OPEN) {
       socket.close(1000);
     }
-  }
-
-  private finish(): void {
-    if (this.done) return;
-    this.done = true;
-    this.sink.onEnd();
-  }
-
-  private fail(error: PlayerError): void {
-    if (this.done) return;
-    this.done = true;
-    this.sink.onError(error);
   }
 }
