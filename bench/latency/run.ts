@@ -128,7 +128,7 @@ async function main(): Promise<void> {
       urls.tidecast = pages.url('tidecast', stream);
       notes.push(`tidecast page: stand-in with ${args['tidecast-js']} (--tidecast-js)`);
     } else if ((await found(`${base}/embed.html`)) && (await found(`${base}/tidecast-player.js`))) {
-      urls.tidecast = `${base}/embed.html?src=${encodeURIComponent(stream)}`;
+      urls.tidecast = `${base}/embed.html?src=${encodeURIComponent(stream)}${process.env['EMBED_EXTRA'] ?? ''}`;
       notes.push("tidecast page: the server's /embed.html");
     } else if (tidecastBundleBuilt(args['tidecast-js'])) {
       urls.tidecast = pages.url('tidecast', stream);
