@@ -18,7 +18,10 @@ function port(value: unknown, what: string): number {
   return value;
 }
 
-export async function createTidecastServer(): Promise<BenchServer> {
+/** `extra` settings go over the bench defaults (e.g. `hls` for the HLS latency bench). */
+export async function createTidecastServer(
+  extra: Record<string, unknown> = {},
+): Promise<BenchServer> {
   const serverModule: unknown = await import(SERVER_JS.href);
   const configModule: unknown = await import(CONFIG_JS.href);
   const createServer = member(serverModule, 'createServer');
@@ -33,6 +36,7 @@ export async function createTidecastServer(): Promise<BenchServer> {
     httpPort: 0,
     logLevel: 'warn',
     demo: { enabled: false },
+    ...extra,
   });
   // No logger passed: createServer's default is silent (NMS is set to 'warn', which it never
   // reaches in a clean run either).

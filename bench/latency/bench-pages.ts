@@ -11,10 +11,17 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 
-export type PlayerName = 'tidecast' | 'mpegts';
+/** FLV bench: tidecast vs mpegts.js; HLS bench (hls-run.ts): tidecast vs hls.js per variant. */
+export type PlayerName =
+  'tidecast' | 'mpegts' | 'tidecast-llhls' | 'hlsjs-llhls' | 'tidecast-hls' | 'hlsjs-hls';
+
+/** The page a player runs in on the bench's page server. */
+export type PageName = 'tidecast' | 'mpegts' | 'hlsjs';
 
 const MPEGTS_JS = new URL('../../node_modules/mpegts.js/dist/mpegts.js', import.meta.url);
 const MPEGTS_PACKAGE = new URL('../../node_modules/mpegts.js/package.json', import.meta.url);
+const HLS_JS = new URL('../../node_modules/hls.js/dist/hls.min.js', import.meta.url);
+const HLS_PACKAGE = new URL('../../node_modules/hls.js/package.json', import.meta.url);
 const TIDECAST_JS = new URL('../../packages/player/dist/tidecast-player.js', import.meta.url);
 
 function page(scripts: string, start: string): string {
@@ -39,6 +46,17 @@ Promise.resolve(player.play()).catch(() => {});
 window.mpegtsPlayer = player;`,
 );
 
+// hls.js as its README shows it, plus lowLatencyMode (its default since 1.0, set for clarity):
+// it uses EXT-X-PART, blocking reload and PART-HOLD-BACK when the playlist has them.
+const HLSJS_PAGE = page(
+  '<script src="/hls.js"></script>',
+  `const hls = new Hls({ lowLatencyMode: true });
+hls.loadSource(url);
+hls.attachMedia(video);
+hls.on(Hls.Events.MANIFEST_PARSED, () => video.play().catch(() => {}));
+window.hlsPlayer = hls;`,
+);
+
 // Stand-in for /embed.html until it exists: the public API and nothing else.
 const TIDECAST_PAGE = page(
   '<script src="/tidecast-player.js"></script>',
@@ -47,6 +65,11 @@ player.load();
 video.play().catch(() => {});
 window.tidecastPlayer = player;`,
 );
+
+export function hlsjsVersion(): string {
+  const pkg = JSON.parse(readFileSync(HLS_PACKAGE, 'utf8')) as { version?: unknown };
+  return String(pkg.version);
+}
 
 export function mpegtsVersion(): string {
   const pkg = JSON.parse(readFileSync(MPEGTS_PACKAGE, 'utf8')) as { version?: unknown };
@@ -84,7 +107,7 @@ export async function probeScript(): Promise<string> {
 
 export interface PageServer {
   /** URL of a stand-in page for `player` playing `src`. */
-  url(player: PlayerName, src: string): string;
+  url(player: PageName, src: string): string;
   close(): Promise<void>;
 }
 
@@ -92,7 +115,9 @@ export async function startPageServer(tidecastJs?: string): Promise<PageServer> 
   const routes: Record<string, () => [string, string | Buffer]> = {
     '/mpegts.html': () => ['text/html', MPEGTS_PAGE],
     '/tidecast.html': () => ['text/html', TIDECAST_PAGE],
+    '/hlsjs.html': () => ['text/html', HLSJS_PAGE],
     '/mpegts.js': () => ['text/javascript', readFileSync(MPEGTS_JS)],
+    '/hls.js': () => ['text/javascript', readFileSync(HLS_JS)],
     '/tidecast-player.js': () => ['text/javascript', readFileSync(tidecastBundle(tidecastJs))],
   };
   const server: Server = createServer((request, response) => {

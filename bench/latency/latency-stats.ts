@@ -5,6 +5,10 @@ import type { SessionResult } from './player-session.js';
 export const PLAYER_LABEL: Record<PlayerName, string> = {
   tidecast: 'tidecast',
   mpegts: 'mpegts.js (peer)',
+  'tidecast-llhls': 'tidecast LL-HLS',
+  'hlsjs-llhls': 'hls.js LL-HLS (peer)',
+  'tidecast-hls': 'tidecast HLS (TS)',
+  'hlsjs-hls': 'hls.js HLS (TS) (peer)',
 };
 
 export interface Drift {

@@ -87,3 +87,18 @@ export type {
 export type { BoxFields, BoxFieldsKind, FieldsOf } from './mp4/mp4-boxes.js';
 export type { SidxFields } from './mp4/box-fields-moof.js';
 export type { ByteRange } from './io/chunk-queue.js';
+export { TsMuxer } from './mpegts/ts-muxer.js';
+export type { TsMuxerOptions } from './mpegts/ts-muxer.js';
+export { TsDemuxer } from './mpegts/ts-demuxer.js';
+export * from './hls/playlist-types.js';
+export {
+  writeMediaPlaylist,
+  formatDuration,
+  targetDurationFor,
+} from './hls/media-playlist-writer.js';
+export type { MediaPlaylistWriteOptions } from './hls/media-playlist-writer.js';
+export { skippableSegmentCount, applyDeltaUpdate } from './hls/media-playlist-delta.js';
+export { resolveUri } from './hls/uri-resolve.js';
+export { parseMediaPlaylist } from './hls/media-playlist-parser.js';
+export { parseMultivariantPlaylist, isMultivariant } from './hls/multivariant-playlist-parser.js';
+export { writeMultivariantPlaylist } from './hls/multivariant-playlist-writer.js';

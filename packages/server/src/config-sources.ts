@@ -11,6 +11,9 @@ export const CONFIG_ENV: ReadonlyMap<string, string> = new Map([
   ['TIDECAST_DEMO', 'demo.enabled'],
   ['TIDECAST_DEMO_FILE', 'demo.file'],
   ['TIDECAST_LOG_LEVEL', 'logLevel'],
+  ['TIDECAST_HLS', 'hls.enabled'],
+  ['TIDECAST_HLS_SEGMENT_MS', 'hls.segmentMs'],
+  ['TIDECAST_HLS_RECORD_DIR', 'hls.recordDir'],
 ]);
 
 /** `serve` flags and the config field each one sets (`--no-demo` is handled apart). */
@@ -20,6 +23,8 @@ const FLAG_FIELDS: ReadonlyMap<string, string> = new Map([
   ['host', 'host'],
   ['log-level', 'logLevel'],
   ['demo-file', 'demo.file'],
+  ['hls-segment-ms', 'hls.segmentMs'],
+  ['hls-record-dir', 'hls.recordDir'],
 ]);
 
 export const SERVE_FLAGS_HELP = `  --rtmp-port N      RTMP listen port (default 1935; env TIDECAST_RTMP_PORT)
@@ -27,6 +32,9 @@ export const SERVE_FLAGS_HELP = `  --rtmp-port N      RTMP listen port (default 
   --host ADDR        listen address (default 0.0.0.0; env TIDECAST_HOST)
   --no-demo          do not publish the built-in live/demo stream (env TIDECAST_DEMO=0)
   --demo-file FILE   FLV file the demo stream loops (env TIDECAST_DEMO_FILE)
+  --no-hls           no HLS playlists (env TIDECAST_HLS=0)
+  --hls-segment-ms N HLS target segment length (default 2000; env TIDECAST_HLS_SEGMENT_MS)
+  --hls-record-dir D record every stream's HLS segments under D (env TIDECAST_HLS_RECORD_DIR)
   --config FILE      JSON file with any of the settings above (and more)
   --log-level LEVEL  fatal|error|warn|info|debug|trace|silent (env TIDECAST_LOG_LEVEL)`;
 
@@ -53,6 +61,9 @@ function flagLayer(args: readonly string[]): { layer: ConfigLayer; configFile?: 
         'log-level': { type: 'string' },
         'demo-file': { type: 'string' },
         'no-demo': { type: 'boolean' },
+        'no-hls': { type: 'boolean' },
+        'hls-segment-ms': { type: 'string' },
+        'hls-record-dir': { type: 'string' },
         config: { type: 'string' },
       },
     });
@@ -66,6 +77,9 @@ function flagLayer(args: readonly string[]): { layer: ConfigLayer; configFile?: 
   }
   if (parsed.values['no-demo'] === true) {
     values.set('demo.enabled', { value: false, origin: 'flag --no-demo' });
+  }
+  if (parsed.values['no-hls'] === true) {
+    values.set('hls.enabled', { value: false, origin: 'flag --no-hls' });
   }
   const result: { layer: ConfigLayer; configFile?: string } = {
     layer: { source: 'flags', values },

@@ -75,6 +75,15 @@ describe('config', () => {
     expect(() => configFromObject({ rtmpPort: 9000, httpPort: 9000 })).toThrow(
       /both 9000; they must differ/,
     );
+    expect(() => configFromObject({ hls: { segmentMs: 1000, partMs: 600 } })).toThrow(
+      /hls.partMs \(600\) must be at most half of hls.segmentMs \(1000\)/,
+    );
+    await expect(
+      loadConfig({
+        args: ['--no-hls', '--hls-segment-ms', '1000'],
+        env: { TIDECAST_HLS_RECORD_DIR: '/r' },
+      }),
+    ).resolves.toMatchObject({ hls: { enabled: false, segmentMs: 1000, recordDir: '/r' } });
     expect(() => configFromObject({ gopCache: { maxDurationMs: -1 } })).toThrow(
       /gopCache.maxDurationMs must be an integer 0-600000/,
     );

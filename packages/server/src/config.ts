@@ -35,6 +35,16 @@ export interface HttpTimeoutsConfig {
   keepAliveMs: number;
 }
 
+/** HLS packaging of every live stream (outputs/hls/). */
+export interface HlsServerConfig {
+  enabled: boolean;
+  segmentMs: number;
+  partMs: number;
+  windowSegments: number;
+  /** Record segments and playlists under this directory (off when undefined). */
+  recordDir: string | undefined;
+}
+
 export interface ServerConfig {
   host: string;
   rtmpPort: number;
@@ -46,6 +56,7 @@ export interface ServerConfig {
   /** How long a stream waits for its publisher to come back before viewers are ended. */
   publisherGraceMs: number;
   httpTimeouts: HttpTimeoutsConfig;
+  hls: HlsServerConfig;
   /** Built pages (apps/web/dist); undefined = the repository's own. */
   webRoot: string | undefined;
   /** Player bundle directory (packages/player/dist); undefined = the repository's own. */
@@ -62,6 +73,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   viewer: { maxQueueBytes: 4 * 1024 * 1024, maxLagMs: 10_000 },
   publisherGraceMs: 5_000,
   httpTimeouts: { headersMs: 10_000, requestMs: 15_000, keepAliveMs: 5_000 },
+  hls: { enabled: true, segmentMs: 2000, partMs: 333, windowSegments: 10, recordDir: undefined },
   webRoot: undefined,
   playerRoot: undefined,
 };
@@ -155,6 +167,11 @@ export const CONFIG_FIELDS: ReadonlyMap<string, FieldCheck> = new Map<string, Fi
   ['httpTimeouts.headersMs', intRange(100, 600_000)],
   ['httpTimeouts.requestMs', intRange(100, 600_000)],
   ['httpTimeouts.keepAliveMs', intRange(100, 600_000)],
+  ['hls.enabled', bool],
+  ['hls.segmentMs', intRange(500, 30_000)],
+  ['hls.partMs', intRange(100, 2_000)],
+  ['hls.windowSegments', intRange(3, 100)],
+  ['hls.recordDir', path],
   ['webRoot', path],
   ['playerRoot', path],
 ]);
@@ -197,6 +214,11 @@ export function resolveConfig(layers: readonly ConfigLayer[]): ServerConfig {
   }
   if (problems.length === 0 && config.rtmpPort !== 0 && config.rtmpPort === config.httpPort) {
     problems.push(`rtmpPort and httpPort are both ${config.rtmpPort}; they must differ`);
+  }
+  if (problems.length === 0 && config.hls.partMs * 2 > config.hls.segmentMs) {
+    problems.push(
+      `hls.partMs (${config.hls.partMs}) must be at most half of hls.segmentMs (${config.hls.segmentMs})`,
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

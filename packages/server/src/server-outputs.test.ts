@@ -75,8 +75,10 @@ describe('outputs and control (real sockets, real ffmpeg)', () => {
       ws.on('close', () => resolve(out));
       ws.on('error', reject);
     });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const info = await streamInfo(base, 'live/o');
+    // Every viewer connected (ffprobe can take a while to start on a busy machine).
+    const info = await waitFor('three viewers', () =>
+      streamInfo(base, 'live/o').then((s) => ((s?.viewers.total ?? 0) >= 3 ? s : undefined)),
+    );
     expect(info).toMatchObject({
       key: 'live/o',
       app: 'live',

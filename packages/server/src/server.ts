@@ -14,6 +14,7 @@ import { streamKey } from './http/http-route.js';
 import { defaultStaticRoots } from './http/static-files.js';
 import { silentLogger } from './logger.js';
 import type { Logger } from './logger.js';
+import { HlsService } from './outputs/hls/hls-service.js';
 import { ViewerSet } from './outputs/live-output.js';
 import { RtmpServer } from './rtmp/rtmp-server.js';
 import { createApiSource, createHubAdapter } from './server-hub.js';
@@ -41,7 +42,9 @@ export function createServer(config: ServerConfig, deps: ServerDeps = {}): Tidec
   const logger = deps.logger ?? silentLogger();
   const startedAt = performance.now();
   let ports: ServerPorts = { rtmpPort: 0, httpPort: 0 };
+  const hls = new HlsService(config.hls, logger);
   const registry = new StreamRegistry({
+    tapFor: (key) => hls.tapFor(key),
     gopCache: { ...config.gopCache },
     queue: { maxQueueBytes: config.viewer.maxQueueBytes, maxBehindMs: config.viewer.maxLagMs },
     reconnectGraceMs: config.publisherGraceMs,
@@ -69,6 +72,7 @@ export function createServer(config: ServerConfig, deps: ServerDeps = {}): Tidec
     api,
     logger,
     timeouts: { ...config.httpTimeouts },
+    hls,
     staticRoots: {
       web: config.webRoot ?? defaultRoots.web,
       player: config.playerRoot ?? defaultRoots.player,
@@ -137,6 +141,7 @@ export function createServer(config: ServerConfig, deps: ServerDeps = {}): Tidec
       // Viewers first (their goodbye goes out), then every stream is forgotten.
       viewers.closeAll('stream-disposed');
       registry.disposeAll();
+      hls.dispose();
       http.server.closeIdleConnections();
       for (const ws of http.wss.clients) ws.terminate();
       await rtmp.close();

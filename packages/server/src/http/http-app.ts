@@ -12,6 +12,8 @@ import { WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
 import { FLV_OUTPUT } from '../outputs/flv-output.js';
 import { FMP4_OUTPUT } from '../outputs/fmp4-output.js';
+import { serveHlsFile, serveHlsPlaylist } from '../outputs/hls/hls-http.js';
+import type { HlsService } from '../outputs/hls/hls-service.js';
 import { serveHttpViewer, serveWsViewer } from '../outputs/live-output.js';
 import type { ViewerContext } from '../outputs/live-output.js';
 import { handleApi } from './api.js';
@@ -54,6 +56,8 @@ export interface HttpAppContext extends ViewerContext, ApiContext {
   /** Default: the repository layout (defaultStaticRoots()). */
   staticRoots?: StaticRoots;
   timeouts?: HttpTimeouts;
+  /** HLS delivery; without it HLS URLs are 404. */
+  hls?: HlsService;
 }
 
 /** Viewers never send media: 64 KiB is plenty for anything a client might say. */
@@ -94,6 +98,15 @@ function dispatch(
         req,
         res,
       );
+    case 'hls-playlist':
+    case 'hls-file': {
+      if (method !== 'GET' && method !== 'HEAD') return sendMethodNotAllowed(req, res, 'GET, HEAD');
+      const hls = ctx.hls;
+      if (hls === undefined) return sendError(req, res, 404, 'HLS is disabled on this server');
+      return route.kind === 'hls-playlist'
+        ? serveHlsPlaylist(hls, route.key, route.variant, req, res)
+        : serveHlsFile(hls, route.key, route.epoch, route.file, req, res);
+    }
     case 'metrics':
       if (method !== 'GET' && method !== 'HEAD') return sendMethodNotAllowed(req, res, 'GET, HEAD');
       return sendText(

@@ -28,6 +28,36 @@ describe('routeRequest', () => {
     expect(routeRequest('/')).toEqual({ kind: 'static', root: 'web', file: 'index.html' });
   });
 
+  it('routes HLS playlists and files', () => {
+    expect(routeRequest('/live/cam.m3u8?_HLS_msn=3')).toEqual({
+      kind: 'hls-playlist',
+      variant: 'cmaf',
+      key: 'live/cam',
+    });
+    expect(routeRequest('/live/cam.ts.m3u8')).toEqual({
+      kind: 'hls-playlist',
+      variant: 'ts',
+      key: 'live/cam',
+    });
+    expect(routeRequest('/live/a.b.m3u8')).toMatchObject({ key: 'live/a.b' });
+    expect(routeRequest('/live/cam/hls/mwpu0abc/part-3-1.m4s')).toEqual({
+      kind: 'hls-file',
+      key: 'live/cam',
+      epoch: 'mwpu0abc',
+      file: 'part-3-1.m4s',
+    });
+    expect(routeRequest('/live/cam/hls/EPOCH/seg-1.ts')).toMatchObject({
+      kind: 'bad',
+      status: 404,
+    });
+    expect(routeRequest('/live/cam/hls/e1/.seg-1.ts')).toMatchObject({ kind: 'bad', status: 404 });
+    expect(routeRequest('/live/c%20am/hls/e1/seg-1.ts')).toMatchObject({
+      kind: 'bad',
+      status: 400,
+    });
+    expect(routeRequest('/live/.m3u8')).toMatchObject({ kind: 'bad', status: 400 });
+  });
+
   it('routes pages, assets and the player bundle without shadowing streams', () => {
     const web = (file: string) => ({ kind: 'static', root: 'web', file });
     expect(routeRequest('/watch.html?stream=live/x')).toEqual(web('watch.html'));

@@ -7,6 +7,8 @@
 
 export const MAX_URL_LENGTH = 2048;
 const NAME = /^[\w.-]{1,128}$/;
+/** HLS epochs and file names: what hls-names.ts generates, nothing else. */
+const HLS_TOKEN = /^[a-z0-9][a-z0-9.-]{0,39}$/;
 
 /** Static file names: no leading dot (no dotfiles, no `.`/`..`), no separators. */
 const STATIC_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
@@ -20,6 +22,10 @@ export type StaticRoot = 'web' | 'player';
 
 export type HttpRoute =
   | { kind: 'media'; format: MediaFormat; app: string; stream: string; key: string }
+  /** `/APP/STREAM.m3u8` (fMP4 + LL-HLS) or `/APP/STREAM.ts.m3u8` (MPEG-TS). */
+  | { kind: 'hls-playlist'; variant: 'cmaf' | 'ts'; key: string }
+  /** `/APP/STREAM/hls/EPOCH/FILE`: a segment, part or init segment (names checked later). */
+  | { kind: 'hls-file'; key: string; epoch: string; file: string }
   | { kind: 'api-streams' }
   | { kind: 'api-stream'; app: string; stream: string; key: string }
   | { kind: 'api-server' }
@@ -66,7 +72,7 @@ export function routeRequest(url: string | undefined): HttpRoute {
   const path = q < 0 ? url : url.slice(0, q);
   const segments = decodeSegments(path);
   if (typeof segments === 'string') return { kind: 'bad', status: 400, reason: segments };
-  const [a, b, c, d] = segments;
+  const [a, b, c, d, e] = segments;
   if (segments.length === 1 && a !== undefined) {
     if (a === '') return { kind: 'static', root: 'web', file: 'index.html' };
     if (a === 'metrics') return { kind: 'metrics' };
@@ -88,6 +94,14 @@ export function routeRequest(url: string | undefined): HttpRoute {
     const dot = b.lastIndexOf('.');
     const ext = dot < 0 ? '' : b.slice(dot + 1);
     const stream = dot < 0 ? b : b.slice(0, dot);
+    if (ext === 'm3u8') {
+      const ts = stream.endsWith('.ts');
+      const name = ts ? stream.slice(0, -3) : stream;
+      if (!isValidName(a) || !isValidName(name)) {
+        return { kind: 'bad', status: 400, reason: 'invalid app or stream name' };
+      }
+      return { kind: 'hls-playlist', variant: ts ? 'ts' : 'cmaf', key: streamKey(a, name) };
+    }
     if (ext === 'flv' || ext === 'mp4') {
       if (!isValidName(a) || !isValidName(stream)) {
         return { kind: 'bad', status: 400, reason: 'invalid app or stream name' };
@@ -98,6 +112,15 @@ export function routeRequest(url: string | undefined): HttpRoute {
     if (a === 'assets' && STATIC_NAME.test(b)) {
       return { kind: 'static', root: 'web', file: `assets/${b}` };
     }
+  }
+  if (segments.length === 5 && c === 'hls' && a !== undefined && b !== undefined) {
+    if (!isValidName(a) || !isValidName(b) || d === undefined || e === undefined) {
+      return { kind: 'bad', status: 400, reason: 'invalid app or stream name' };
+    }
+    if (!HLS_TOKEN.test(d) || !HLS_TOKEN.test(e)) {
+      return { kind: 'bad', status: 404, reason: 'no such HLS file' };
+    }
+    return { kind: 'hls-file', key: streamKey(a, b), epoch: d, file: e };
   }
   return { kind: 'bad', status: 404, reason: 'not found' };
 }

@@ -5,13 +5,10 @@
  * all queues are flushed once per event-loop turn. A publisher may drop and come back within
  * the grace period without viewers noticing more than a pause.
  */
-import { amf0Properties } from '@tidecast/media';
 import type { Amf0Value, MediaPacket, TrackInfo, TrackKind } from '@tidecast/media';
-import { Fmp4Packager } from './fmp4-packager.js';
-import { FlvPackager } from './flv-packager.js';
 import { GopCache } from './gop-cache.js';
+import { createPackager } from './packager-factory.js';
 import type { GopCacheOptions } from './gop-cache.js';
-import { RtmpPackager } from './rtmp-packager.js';
 import { StreamMeters, emptyViewerCounts, snapshotStats } from './stream-stats.js';
 import type { StreamStats } from './stream-stats.js';
 import { formatOf } from './stream-output.js';
@@ -27,6 +24,7 @@ import { SubscriberQueue } from './subscriber-queue.js';
 import { TurnBatch } from './turn-batch.js';
 import type { SubscriberQueueOptions, SubscriberQueueStats } from './subscriber-queue.js';
 import { TimestampRebaser } from './timestamp-rebaser.js';
+import type { StreamTap } from './stream-tap.js';
 import { sameTrack } from './tag-packager.js';
 
 export interface LiveStreamOptions {
@@ -49,6 +47,8 @@ export interface LiveStreamOptions {
   onEnd?: (stream: LiveStream) => void;
   /** A packager refused a packet or track (the packet is skipped; the stream goes on). */
   onError?: (error: unknown, stream: LiveStream) => void;
+  /** Sees every track and packet whether or not anyone watches (HLS packaging). */
+  tap?: StreamTap;
 }
 
 export type LiveStreamState = 'idle' | 'live' | 'grace' | 'ended';
@@ -148,7 +148,8 @@ export class LiveStream {
   attachPublisher(id: string, handle?: PublisherHandle): boolean {
     if (this.streamState === 'ended') return false;
     if (this.publisher !== null) return this.publisher.id === id;
-    if (this.streamState === 'grace') {
+    const resumed = this.streamState === 'grace';
+    if (resumed) {
       clearTimeout(this.graceTimer);
       this.graceTimer = undefined;
       this.meters.reconnects++;
@@ -156,6 +157,7 @@ export class LiveStream {
     }
     this.publisher = { id, handle };
     this.streamState = 'live';
+    this.options.tap?.publisher(resumed ? 'resume' : 'start');
     return true;
   }
 
@@ -171,6 +173,7 @@ export class LiveStream {
       return;
     }
     this.streamState = 'grace';
+    this.options.tap?.publisher('lost');
     this.graceTimer = setTimeout(() => this.end(), this.graceMs);
     this.graceTimer.unref?.();
   }
@@ -189,6 +192,7 @@ export class LiveStream {
     const current = this.tracks.get(track.kind);
     if (current !== undefined && sameTrack(current, track)) return;
     this.tracks.set(track.kind, track);
+    this.options.tap?.track(track);
     this.packets.clear();
     for (const group of this.groups.values()) {
       this.fanOut(group, (p) => p.setTrack(track));
@@ -219,6 +223,7 @@ export class LiveStream {
       size: packet.data.length,
       packet,
     });
+    this.options.tap?.packet(packet);
     for (const group of this.groups.values()) {
       this.fanOut(group, (p) => p.packet(packet));
     }
@@ -300,12 +305,19 @@ export class LiveStream {
     this.graceTimer = undefined;
     this.publisher = null;
     this.streamState = 'ended';
+    this.options.tap?.end();
   }
 
   private groupFor(format: OutputFormat): FormatGroup {
     const existing = this.groups.get(format);
     if (existing !== undefined) return existing;
-    const packager = this.createPackager(format);
+    const packager = createPackager(format, {
+      gopCache: this.options.gopCache,
+      hevcLegacyCodecId12: this.options.hevcLegacyCodecId12,
+      fmp4AudioFragmentMs: this.options.fmp4AudioFragmentMs,
+      tracks: this.tracks,
+      metadata: this.metadataValue,
+    });
     // Seed it with the current state so its first viewer starts like any later one.
     const seed: (() => StreamChunk[])[] = [];
     if (this.metadataValue !== undefined) {
@@ -318,32 +330,6 @@ export class LiveStream {
     const group: FormatGroup = { packager, viewers: new Set(), turn: [], turnNumber: 0 };
     this.groups.set(format, group);
     return group;
-  }
-
-  private createPackager(format: OutputFormat): StreamPackager {
-    const gopCache = this.options.gopCache;
-    const hevcLegacyCodecId12 = this.options.hevcLegacyCodecId12;
-    switch (format) {
-      case 'flv':
-        return new FlvPackager({ gopCache, hevcLegacyCodecId12 });
-      case 'rtmp':
-        return new RtmpPackager({ gopCache, hevcLegacyCodecId12 });
-      case 'fmp4':
-        return new Fmp4Packager({
-          gopCache,
-          audioFragmentMs: this.options.fmp4AudioFragmentMs,
-          expectedKinds: this.expectedKinds(),
-        });
-    }
-  }
-
-  /** Kinds known from sequence headers or announced by onMetaData (E.5 videocodecid/...). */
-  private expectedKinds(): TrackKind[] | undefined {
-    const kinds = new Set<TrackKind>(this.tracks.keys());
-    const meta = this.metadataValue === undefined ? undefined : amf0Properties(this.metadataValue);
-    if (meta?.['videocodecid'] !== undefined) kinds.add('video');
-    if (meta?.['audiocodecid'] !== undefined) kinds.add('audio');
-    return kinds.size === 0 ? undefined : [...kinds];
   }
 
   private fanOut(group: FormatGroup, produce: (p: StreamPackager) => StreamChunk[]): void {

@@ -5,11 +5,14 @@
  */
 import { LiveStream } from './live-stream.js';
 import type { LiveStreamOptions, PublisherHandle } from './live-stream.js';
+import type { StreamTap } from './stream-tap.js';
 
-export type StreamRegistryOptions = Omit<LiveStreamOptions, 'onEnd'> & {
+export type StreamRegistryOptions = Omit<LiveStreamOptions, 'onEnd' | 'tap'> & {
   /** A stream was created (first publish) or ended. */
   onStreamStart?: (stream: LiveStream) => void;
   onStreamEnd?: (stream: LiveStream) => void;
+  /** A tap for each new stream (e.g. its HLS packager), created before its first publisher. */
+  tapFor?: (key: string) => StreamTap | undefined;
 };
 
 export class StreamRegistry {
@@ -25,9 +28,10 @@ export class StreamRegistry {
   acquirePublisher(key: string, id: string, handle?: PublisherHandle): LiveStream | 'busy' {
     let stream = this.streams.get(key);
     if (stream === undefined) {
-      const { onStreamStart, onStreamEnd, ...streamOptions } = this.options;
+      const { onStreamStart, onStreamEnd, tapFor, ...streamOptions } = this.options;
       stream = new LiveStream(key, {
         ...streamOptions,
+        tap: tapFor?.(key),
         onEnd: (ended) => {
           if (this.streams.get(key) === ended) this.streams.delete(key);
           onStreamEnd?.(ended);
