@@ -8,6 +8,7 @@ import { ensureFixture, listFixtures } from '../fixtures/fixtures.js';
 import { fromFfprobe, timelineOf } from './support/compare-packets.js';
 import { ffmpegDecodeErrors, probeWithFfprobe } from './support/ffprobe.js';
 import type { ProbeResult } from './support/ffprobe.js';
+import { runCommand } from './support/run-command.js';
 import { runTidecast } from './support/tidecast-cli.js';
 
 const FLV_FIXTURES = listFixtures()
@@ -230,4 +231,57 @@ describe('tidecast remux on bad input', () => {
     expect(none.exitCode).toBe(64);
     expect(none.stderr).toMatch(/usage: tidecast remux IN OUT/);
   });
+});
+
+/** dts, pts and keyframes per kind: TS adds start codes, AUDs and ADTS headers, so sizes differ. */
+function expectSameTiming(out: ProbeResult, input: ProbeResult): void {
+  for (const kind of ['video', 'audio'] as const) {
+    const expected = timelineOf(fromFfprobe(input.packets), kind);
+    const actual = timelineOf(fromFfprobe(out.packets), kind);
+    expect(actual.dts.length, `${kind} packet count`).toBe(expected.dts.length);
+    expect(actual.dts, `${kind} dts`).toEqual(expected.dts);
+    expect(actual.pts, `${kind} pts`).toEqual(expected.pts);
+    expect(actual.keyframe, `${kind} keyframes`).toEqual(expected.keyframe);
+  }
+}
+
+describe('tidecast remux with MPEG-TS', () => {
+  it.each(FLV_FIXTURES)(
+    '%s -> .ts: ffmpeg decodes it cleanly with the same packets',
+    async (name) => {
+      const input = await ensureFixture(name);
+      const output = join(dir, `${name}.ts`);
+      await remux(input, output);
+      expect(await ffmpegDecodeErrors(output)).toBe('');
+      const [inProbe, outProbe] = await Promise.all([
+        probeWithFfprobe(input),
+        probeWithFfprobe(output),
+      ]);
+      expectSameStreams(outProbe, inProbe);
+      expectSameTiming(outProbe, inProbe);
+    },
+  );
+
+  it.each(['h264-high-bframes-aac48-stereo.flv', 'h264-high-mp3-44-stereo.flv'])(
+    '%s via ffmpeg TS -> .mp4 and .flv keep every packet',
+    async (name) => {
+      const source = await ensureFixture(name);
+      const ts = join(dir, `${name}.ffmpeg.ts`);
+      const made = await runCommand(
+        'ffmpeg',
+        ['-v', 'error', '-y', '-i', source, '-c', 'copy', '-f', 'mpegts', ts],
+        { timeoutMs: 30_000 },
+      );
+      expect(made.exitCode).toBe(0);
+      const tsProbe = await probeWithFfprobe(ts);
+      for (const ext of ['mp4', 'flv']) {
+        const output = join(dir, `${name}.from-ts.${ext}`);
+        await remux(ts, output);
+        expect(await ffmpegDecodeErrors(output)).toBe('');
+        const outProbe = await probeWithFfprobe(output);
+        expectSameStreams(outProbe, tsProbe);
+        expectSameTiming(outProbe, tsProbe);
+      }
+    },
+  );
 });

@@ -15,7 +15,7 @@ import {
 import type { Fmp4TrackInfo, TrackInfo } from '@tidecast/media';
 import { CliError, EXIT_DATA, toCliError } from './cli-errors.js';
 import type { CommandArgs } from './command-args.js';
-import { demuxFlvFile } from './flv-file-events.js';
+import { demuxMediaFile } from './media-file-events.js';
 import { sniffFile } from './sniff-format.js';
 
 export interface ProbeTrack {
@@ -42,7 +42,7 @@ export interface ProbePacket {
 
 export interface ProbeReport {
   file: string;
-  format: 'flv' | 'mp4';
+  format: 'flv' | 'mp4' | 'ts';
   tracks: ProbeTrack[];
   packets?: ProbePacket[];
   warnings: string[];
@@ -56,7 +56,7 @@ export async function probeCommand(args: CommandArgs): Promise<number> {
   });
   let report: ProbeReport;
   try {
-    if (format === 'flv') report = await probeFlv(file);
+    if (format === 'flv' || format === 'ts') report = await probeStream(file, format);
     else if (format === 'mp4') report = await probeMp4(file);
     else throw new CliError(`${file}: offset 0: not a recognised media file`, EXIT_DATA);
   } catch (error) {
@@ -67,29 +67,34 @@ export async function probeCommand(args: CommandArgs): Promise<number> {
   return 0;
 }
 
-async function probeFlv(file: string): Promise<ProbeReport> {
+/** FLV and MPEG-TS: every demuxed track and packet. */
+async function probeStream(file: string, format: 'flv' | 'ts'): Promise<ProbeReport> {
   const tracks: ProbeTrack[] = [];
   const packets: ProbePacket[] = [];
   const trackIndex: Partial<Record<'video' | 'audio', number>> = {};
-  const summary = await demuxFlvFile(file, (event) => {
-    if (event.type === 'track') {
-      const index = trackIndex[event.track.kind] ?? tracks.length;
-      trackIndex[event.track.kind] = index;
-      tracks[index] = describeTrack(index, event.track);
-    } else if (event.type === 'packet') {
-      const { kind, dts, pts, timescale, keyframe, data } = event.packet;
-      packets.push({
-        track: trackIndex[kind] ?? -1,
-        kind,
-        dts: toMs(dts, timescale),
-        pts: toMs(pts, timescale),
-        keyframe,
-        size: data.length,
-      });
-    }
-  });
+  const summary = await demuxMediaFile(
+    file,
+    (event) => {
+      if (event.type === 'track') {
+        const index = trackIndex[event.track.kind] ?? tracks.length;
+        trackIndex[event.track.kind] = index;
+        tracks[index] = describeTrack(index, event.track);
+      } else if (event.type === 'packet') {
+        const { kind, dts, pts, timescale, keyframe, data } = event.packet;
+        packets.push({
+          track: trackIndex[kind] ?? -1,
+          kind,
+          dts: toMs(dts, timescale),
+          pts: toMs(pts, timescale),
+          keyframe,
+          size: data.length,
+        });
+      }
+    },
+    { format },
+  );
   const warnings = summary.warnings.map((w) => `${w.offset ?? '?'}: ${w.message}`);
-  return { file, format: 'flv', tracks, packets, warnings };
+  return { file, format, tracks, packets, warnings };
 }
 
 async function probeMp4(file: string): Promise<ProbeReport> {

@@ -4,15 +4,17 @@ import { AtomicOutput } from './atomic-output.js';
 import { CliError, EXIT_DATA, EXIT_USAGE, describeMediaError, toCliError } from './cli-errors.js';
 import type { CommandArgs } from './command-args.js';
 import type { MediaError } from '@tidecast/media';
-import { scanFlvFile } from './flv-scan.js';
+import { scanMediaFile } from './media-scan.js';
 import { remuxFlvToFlv } from './remux-to-flv.js';
 import { remuxFlvToMp4 } from './remux-to-mp4.js';
+import { remuxToTs } from './remux-to-ts.js';
 import { sniffFile } from './sniff-format.js';
 
-const WRITERS = { '.mp4': remuxFlvToMp4, '.flv': remuxFlvToFlv } as const;
+const WRITERS = { '.mp4': remuxFlvToMp4, '.flv': remuxFlvToFlv, '.ts': remuxToTs } as const;
 
 /**
- * `tidecast remux IN OUT`: re-muxes an FLV file into fragmented MP4 or clean FLV. The input is
+ * `tidecast remux IN OUT`: re-muxes an FLV or MPEG-TS file into fragmented MP4, clean FLV or
+ * MPEG-TS (picked by the output's extension). The input is
  * fully validated in a first pass before any output exists, and the output is written under a
  * temporary name and renamed when complete, so a failure never leaves a partial file.
  */
@@ -21,7 +23,10 @@ export async function remuxCommand(args: CommandArgs): Promise<number> {
   const quiet = args.flags.has('quiet');
   const ext = extname(output).toLowerCase();
   if (!(ext in WRITERS)) {
-    throw new CliError(`${output}: unknown output type "${ext}" (use .mp4 or .flv)`, EXIT_USAGE);
+    throw new CliError(
+      `${output}: unknown output type "${ext}" (use .mp4, .flv or .ts)`,
+      EXIT_USAGE,
+    );
   }
   if (resolve(input) === resolve(output)) {
     throw new CliError(`${output}: output would overwrite the input`, EXIT_USAGE);
@@ -31,14 +36,14 @@ export async function remuxCommand(args: CommandArgs): Promise<number> {
   });
   if (!info.isFile()) throw new CliError(`${input}: not a regular file`, EXIT_USAGE);
   const format = await sniffFile(input);
-  if (format !== 'flv') {
+  if (format !== 'flv' && format !== 'ts') {
     throw new CliError(
-      `${input}: offset 0: ${format === undefined ? 'not a recognised media file' : `${format} input is not supported yet`} (remux reads FLV)`,
+      `${input}: offset 0: ${format === undefined ? 'not a recognised media file' : `${format} input is not supported yet`} (remux reads FLV and MPEG-TS)`,
       EXIT_DATA,
     );
   }
   const progressLabel = quiet ? undefined : `remux ${input}`;
-  const scan = await scanFlvFile(input, progressLabel && `${progressLabel} (scan)`);
+  const scan = await scanMediaFile(input, format, progressLabel && `${progressLabel} (scan)`);
   if (!quiet) reportWarnings(input, scan.warnings);
   const writer = WRITERS[ext as keyof typeof WRITERS];
   const out = await AtomicOutput.create(output).catch((error: unknown) => {

@@ -3,8 +3,8 @@ import type { Amf0Object, AudioTrack, TrackInfo, VideoTrack } from '@tidecast/me
 import type { AtomicOutput } from './atomic-output.js';
 import { BatchedWriter } from './batched-writer.js';
 import { CliError, EXIT_DATA } from './cli-errors.js';
-import { demuxFlvFile } from './flv-file-events.js';
-import type { FlvScan } from './flv-scan.js';
+import { demuxMediaFile } from './media-file-events.js';
+import type { MediaScan } from './media-scan.js';
 
 /**
  * FLV -> clean FLV: a fresh header with the right audio/video flags, one onMetaData that
@@ -15,7 +15,7 @@ import type { FlvScan } from './flv-scan.js';
 export async function remuxFlvToFlv(
   input: string,
   output: AtomicOutput,
-  scan: FlvScan,
+  scan: MediaScan,
   progressLabel: string | undefined,
 ): Promise<void> {
   if (scan.kinds.length === 0) {
@@ -32,7 +32,7 @@ export async function remuxFlvToFlv(
   await writer.write(muxer.script('onMetaData', describe(scan), 0));
   const current: { video?: TrackInfo; audio?: TrackInfo } = {};
   let lastDtsMs = scan.firstDtsMs ?? 0;
-  await demuxFlvFile(
+  await demuxMediaFile(
     input,
     async (event) => {
       switch (event.type) {
@@ -59,12 +59,12 @@ export async function remuxFlvToFlv(
           break;
       }
     },
-    { progressLabel },
+    { progressLabel, format: scan.format },
   );
   await writer.flush();
 }
 
-function describe(scan: FlvScan): Amf0EcmaArray {
+function describe(scan: MediaScan): Amf0EcmaArray {
   const seconds = scan.durationMs / 1000;
   const meta: Amf0Object = { duration: round3(seconds) };
   if (scan.video !== undefined) Object.assign(meta, describeVideo(scan.video));

@@ -2,8 +2,9 @@ import { Mp4Fragmenter, buildInitSegment, buildSidx } from '@tidecast/media';
 import type { Fmp4Chunk, Fmp4MediaChunk, TrackInfo, TrackKind } from '@tidecast/media';
 import type { AtomicOutput } from './atomic-output.js';
 import { CliError, EXIT_DATA } from './cli-errors.js';
-import { demuxFlvFile } from './flv-file-events.js';
-import type { FlvScan } from './flv-scan.js';
+import { demuxMediaFile } from './media-file-events.js';
+import type { StreamFormat } from './media-file-events.js';
+import type { MediaScan } from './media-scan.js';
 
 interface FragmentPlan {
   tracks: TrackInfo[];
@@ -19,7 +20,7 @@ interface FragmentPlan {
 }
 
 /**
- * FLV -> fragmented MP4 file laid out for progressive playback and MSE:
+ * FLV or MPEG-TS -> fragmented MP4 file laid out for progressive playback and MSE:
  * ftyp + moov (with the total duration) + sidx (one reference per fragment, ISO/IEC 14496-12
  * 8.16.3) + one moof/mdat per keyframe interval. The sidx and durations need the sizes of all
  * fragments up front, so a planning pass runs the fragmenter without keeping any bytes.
@@ -27,10 +28,10 @@ interface FragmentPlan {
 export async function remuxFlvToMp4(
   input: string,
   output: AtomicOutput,
-  scan: FlvScan,
+  scan: MediaScan,
   progressLabel: string | undefined,
 ): Promise<void> {
-  const plan = await planFragments(input, scan.kinds);
+  const plan = await planFragments(input, scan.format, scan.kinds);
   if (plan.tracks.length === 0 || plan.fragments.length === 0) {
     throw new CliError(`${input}: no playable audio or video found`, EXIT_DATA);
   }
@@ -54,6 +55,7 @@ export async function remuxFlvToMp4(
   let index = 0;
   await runFragmenter(
     input,
+    scan.format,
     scan.kinds,
     async (chunk) => {
       if (chunk.kind !== 'media') return;
@@ -67,9 +69,13 @@ export async function remuxFlvToMp4(
   );
 }
 
-async function planFragments(input: string, kinds: TrackKind[]): Promise<FragmentPlan> {
+async function planFragments(
+  input: string,
+  format: StreamFormat,
+  kinds: TrackKind[],
+): Promise<FragmentPlan> {
   const plan: FragmentPlan = { tracks: [], fragments: [], sizes: [] };
-  await runFragmenter(input, kinds, (chunk) => {
+  await runFragmenter(input, format, kinds, (chunk) => {
     if (chunk.kind === 'init') {
       if (plan.tracks.length > 0) {
         throw new CliError(
@@ -90,17 +96,18 @@ async function planFragments(input: string, kinds: TrackKind[]): Promise<Fragmen
 
 async function runFragmenter(
   input: string,
+  format: StreamFormat,
   kinds: TrackKind[],
   onChunk: (chunk: Fmp4Chunk) => void | Promise<void>,
   progressLabel?: string,
 ): Promise<void> {
   const fragmenter = new Mp4Fragmenter({ expectedKinds: kinds });
-  await demuxFlvFile(
+  await demuxMediaFile(
     input,
     async (event) => {
       for (const chunk of fragmenter.push(event)) await onChunk(chunk);
     },
-    { progressLabel },
+    { progressLabel, format },
   );
   for (const chunk of fragmenter.flush()) await onChunk(chunk);
 }

@@ -14,6 +14,15 @@ describe('sniffFormat', () => {
     }
   });
 
+  it('recognises MPEG-TS by a sync byte every 188 bytes', () => {
+    const ts = new Uint8Array(377);
+    ts[0] = ts[188] = ts[376] = 0x47;
+    expect(sniffFormat(ts)).toBe('ts');
+    expect(sniffFormat(ts.subarray(0, 189))).toBe('ts');
+    ts[188] = 0x46;
+    expect(sniffFormat(ts)).toBeUndefined();
+  });
+
   it('rejects anything else, including short input', () => {
     expect(sniffFormat(new Uint8Array())).toBeUndefined();
     expect(sniffFormat(ascii('FL'))).toBeUndefined();

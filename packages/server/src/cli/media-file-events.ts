@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { FlvDemuxer } from '@tidecast/media';
+import { FlvDemuxer, TsDemuxer } from '@tidecast/media';
 import type { DemuxEvent, MediaError } from '@tidecast/media';
 import { toCliError } from './cli-errors.js';
 import { createProgress } from './progress.js';
@@ -9,22 +9,27 @@ export interface DemuxSummary {
   warnings: MediaError[];
 }
 
+/** Containers the CLI demuxes as a stream of events. */
+export type StreamFormat = 'flv' | 'ts';
+
 export interface DemuxFileOptions {
+  /** Default 'flv'. */
+  format?: StreamFormat | undefined;
   /** Redraw a progress line on stderr (only shown for large files on a terminal). */
   progressLabel?: string | undefined;
 }
 
 /**
- * Streams an FLV file through the demuxer and hands every event to `onEvent` (which may be
+ * Streams an FLV or MPEG-TS file through the demuxer and hands every event to `onEvent` (which may be
  * async, to respect output back-pressure). The first `error` event aborts with a CliError that
  * names the file and the offset; warnings are collected and returned.
  */
-export async function demuxFlvFile(
+export async function demuxMediaFile(
   path: string,
   onEvent: (event: DemuxEvent) => void | Promise<void>,
   options: DemuxFileOptions = {},
 ): Promise<DemuxSummary> {
-  const demuxer = new FlvDemuxer();
+  const demuxer = options.format === 'ts' ? new TsDemuxer() : new FlvDemuxer();
   const warnings: MediaError[] = [];
   const { size } = await stat(path);
   const progress = createProgress(options.progressLabel ?? '', options.progressLabel ? size : 0);

@@ -1,8 +1,10 @@
 import type { AudioTrack, MediaError, TrackInfo, TrackKind, VideoTrack } from '@tidecast/media';
-import { demuxFlvFile } from './flv-file-events.js';
+import { demuxMediaFile } from './media-file-events.js';
+import type { StreamFormat } from './media-file-events.js';
 
-/** What a first pass over an FLV file learns, so the writing pass can emit exact headers. */
-export interface FlvScan {
+/** What a first pass over an FLV or TS file learns, so the writing pass can emit exact headers. */
+export interface MediaScan {
+  format: StreamFormat;
   kinds: TrackKind[];
   video: VideoTrack | undefined;
   audio: AudioTrack | undefined;
@@ -19,8 +21,13 @@ export interface FlvScan {
   warnings: MediaError[];
 }
 
-export async function scanFlvFile(path: string, progressLabel?: string): Promise<FlvScan> {
-  const scan: FlvScan = {
+export async function scanMediaFile(
+  path: string,
+  format: StreamFormat,
+  progressLabel?: string,
+): Promise<MediaScan> {
+  const scan: MediaScan = {
+    format,
     kinds: [],
     video: undefined,
     audio: undefined,
@@ -36,7 +43,7 @@ export async function scanFlvFile(path: string, progressLabel?: string): Promise
   const lastDts: Record<TrackKind, number | undefined> = { video: undefined, audio: undefined };
   const lastStep: Record<TrackKind, number> = { video: 0, audio: 0 };
   let maxEnd = 0;
-  const { warnings } = await demuxFlvFile(
+  const { warnings } = await demuxMediaFile(
     path,
     (event) => {
       if (event.type === 'track') {
@@ -59,14 +66,14 @@ export async function scanFlvFile(path: string, progressLabel?: string): Promise
         }
       }
     },
-    { progressLabel },
+    { progressLabel, format },
   );
   scan.warnings = warnings;
   scan.durationMs = scan.firstDtsMs === undefined ? 0 : maxEnd - scan.firstDtsMs;
   return scan;
 }
 
-function noteTrack(scan: FlvScan, track: TrackInfo): void {
+function noteTrack(scan: MediaScan, track: TrackInfo): void {
   if (track.kind === 'video') {
     if (scan.video !== undefined) scan.reconfigurations++;
     else scan.video = track;
