@@ -66,6 +66,17 @@ describe('web pages', () => {
     await page.close();
   });
 
+  it.each(['ll-hls', 'hls-ts'])('watch page plays the stream over %s', async (protocol) => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${live.base}/watch.html?stream=live/demo&protocol=${protocol}`);
+    await expect.poll(() => page.locator('#source-url').textContent()).toMatch(/\.m3u8$/);
+    await expectAdvancing(page);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('embed page plays the URL it is given and exposes the player', async () => {
     const page = await browser.newPage();
     const src = encodeURIComponent(`${live.base}/live/demo.flv`);

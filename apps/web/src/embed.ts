@@ -1,5 +1,5 @@
 /**
- * `/embed.html?src=URL[&type=flv|fmp4][&latency=MS][&worker=0|1]`: one full-window muted video
+ * `/embed.html?src=URL[&type=flv|fmp4|hls][&latency=MS][&worker=0|1]`: one full-window muted video
  * playing `src` with the Tidecast player, nothing else (for iframes and benchmarks). The Player
  * is `window.tidecastPlayer`; bad parameters show a message instead.
  */

@@ -61,6 +61,12 @@ describe('mediaUrl', () => {
     expect(mediaUrl(page, target, findProtocol('ws-fmp4'))).toBe(
       'ws://example.com:8000/live/cam.mp4',
     );
+    expect(mediaUrl(page, target, findProtocol('ll-hls'))).toBe(
+      'http://example.com:8000/live/cam.m3u8',
+    );
+    expect(mediaUrl(page, target, findProtocol('hls-ts'))).toBe(
+      'http://example.com:8000/live/cam.ts.m3u8',
+    );
   });
 
   it('uses TLS schemes on an https page and falls back to HTTP-FLV for unknown protocols', () => {
@@ -94,7 +100,10 @@ describe('parseEmbedParams', () => {
     expect(parseEmbedParams('', page)).toMatch(/No source/);
     expect(parseEmbedParams('?src=javascript:alert(1)', page)).toMatch(/http/);
     expect(parseEmbedParams('?src=file:///etc/passwd', page)).toMatch(/http/);
-    expect(parseEmbedParams('?src=/a.flv&type=hls', page)).toMatch(/type/);
+    expect(parseEmbedParams('?src=/a.flv&type=dash', page)).toMatch(
+      /type must be flv, fmp4 or hls/,
+    );
+    expect(parseEmbedParams('?src=/a.m3u8&type=hls', page)).toMatchObject({ type: 'hls' });
     expect(parseEmbedParams('?src=/a.flv&latency=-5', page)).toMatch(/latency/);
     expect(parseEmbedParams('?src=/a.flv&worker=yes', page)).toMatch(/worker/);
   });

@@ -11,20 +11,27 @@ export interface StreamTarget {
   stream: string;
 }
 
-export type ProtocolId = 'http-flv' | 'ws-flv' | 'http-fmp4' | 'ws-fmp4';
+export type ProtocolId = 'http-flv' | 'ws-flv' | 'http-fmp4' | 'ws-fmp4' | 'll-hls' | 'hls-ts';
+
+/** What the player is told the stream is (the player's `type` option). */
+export type StreamType = 'flv' | 'fmp4' | 'hls';
 
 export interface Protocol {
   id: ProtocolId;
   label: string;
   transport: 'http' | 'ws';
-  type: 'flv' | 'fmp4';
+  type: StreamType;
+  /** Path ending after APP/STREAM on the server. */
+  suffix: string;
 }
 
 export const PROTOCOLS: readonly Protocol[] = [
-  { id: 'http-flv', label: 'HTTP-FLV', transport: 'http', type: 'flv' },
-  { id: 'ws-flv', label: 'WS-FLV', transport: 'ws', type: 'flv' },
-  { id: 'http-fmp4', label: 'HTTP fMP4', transport: 'http', type: 'fmp4' },
-  { id: 'ws-fmp4', label: 'WS fMP4', transport: 'ws', type: 'fmp4' },
+  { id: 'http-flv', label: 'HTTP-FLV', transport: 'http', type: 'flv', suffix: '.flv' },
+  { id: 'ws-flv', label: 'WS-FLV', transport: 'ws', type: 'flv', suffix: '.flv' },
+  { id: 'http-fmp4', label: 'HTTP fMP4', transport: 'http', type: 'fmp4', suffix: '.mp4' },
+  { id: 'ws-fmp4', label: 'WS fMP4', transport: 'ws', type: 'fmp4', suffix: '.mp4' },
+  { id: 'll-hls', label: 'LL-HLS', transport: 'http', type: 'hls', suffix: '.m3u8' },
+  { id: 'hls-ts', label: 'HLS (TS)', transport: 'http', type: 'hls', suffix: '.ts.m3u8' },
 ];
 
 export const DEFAULT_PROTOCOL: ProtocolId = 'http-flv';
@@ -66,8 +73,7 @@ export interface PageOrigin {
 export function mediaUrl(page: PageOrigin, target: StreamTarget, protocol: Protocol): string {
   const secure = page.protocol === 'https:';
   const scheme = protocol.transport === 'ws' ? (secure ? 'wss' : 'ws') : secure ? 'https' : 'http';
-  const ext = protocol.type === 'flv' ? 'flv' : 'mp4';
-  return `${scheme}://${page.host}/${encodeURIComponent(target.app)}/${encodeURIComponent(target.stream)}.${ext}`;
+  return `${scheme}://${page.host}/${encodeURIComponent(target.app)}/${encodeURIComponent(target.stream)}${protocol.suffix}`;
 }
 
 /** `/watch.html?stream=APP/STREAM` (the slash kept readable; names need no escaping). */
@@ -78,13 +84,13 @@ export function watchHref(target: StreamTarget, protocol?: ProtocolId): string {
 
 export interface EmbedParams {
   url: string;
-  type?: 'flv' | 'fmp4';
+  type?: StreamType;
   targetLatencyMs?: number;
   worker?: boolean;
 }
 
 /**
- * `?src=URL[&type=flv|fmp4][&latency=MS][&worker=0|1]`; `src` may be relative to the page.
+ * `?src=URL[&type=flv|fmp4|hls][&latency=MS][&worker=0|1]`; `src` may be relative to the page.
  * Returns an error message for anything that is not an http(s)/ws(s) URL or a bad option.
  */
 export function parseEmbedParams(search: string, pageUrl: string): EmbedParams | string {
@@ -103,7 +109,9 @@ export function parseEmbedParams(search: string, pageUrl: string): EmbedParams |
   const out: EmbedParams = { url: url.href };
   const type = params.get('type');
   if (type !== null) {
-    if (type !== 'flv' && type !== 'fmp4') return `type must be flv or fmp4 (got "${type}").`;
+    if (type !== 'flv' && type !== 'fmp4' && type !== 'hls') {
+      return `type must be flv, fmp4 or hls (got "${type}").`;
+    }
     out.type = type;
   }
   const latency = params.get('latency');

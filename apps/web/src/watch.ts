@@ -1,5 +1,5 @@
 /**
- * `/watch.html?stream=APP/STREAM[&protocol=http-flv|ws-flv|http-fmp4|ws-fmp4]`: the Tidecast
+ * `/watch.html?stream=APP/STREAM[&protocol=http-flv|ws-flv|http-fmp4|ws-fmp4|ll-hls|hls-ts]`: the Tidecast
  * player on one live stream, a protocol switch (kept in the URL), a stats overlay and live
  * charts of latency, buffer and bitrate. The Player is exposed as `window.tidecastPlayer`.
  */

@@ -10,6 +10,16 @@ describe('player options', () => {
     expect(guessType(new URL('ws://h/live/a.mp4'))).toBe('fmp4');
     expect(guessType(new URL('http://h/live/a.MP4?token=x.flv'))).toBe('fmp4');
     expect(guessType(new URL('http://h/live/a'))).toBe('flv');
+    expect(guessType(new URL('http://h/live/a.m3u8?x=.mp4'))).toBe('hls');
+    expect(guessType(new URL('http://h/live/a.ts.m3u8'))).toBe('hls');
+    expect(guessType(new URL('http://h/live/a.TS'))).toBe('ts');
+  });
+
+  it('accepts hls over http(s) only', () => {
+    const o = resolvePlayerOptions({ url: '/live/a.m3u8' }, BASE);
+    expect(o.type).toBe('hls');
+    expect(o.targetLatencyMs).toBeUndefined();
+    expect(resolvePlayerOptions({ url: 'https://h/p', type: 'hls' }, BASE).type).toBe('hls');
   });
 
   it('resolves relative URLs and fills the defaults', () => {
@@ -27,7 +37,8 @@ describe('player options', () => {
       { url: 'http://[bad' },
       { url: 'http://h/a.flv', targetLatencyMs: -1 },
       { url: 'http://h/a.flv', backBufferSec: Number.NaN },
-      { url: 'http://h/a.flv', type: 'hls' as 'flv' },
+      { url: 'http://h/a.flv', type: 'dash' as 'flv' },
+      { url: 'ws://h/a.m3u8' },
     ]) {
       let caught: unknown;
       try {

@@ -2,12 +2,22 @@
 import { PlayerError } from './errors.js';
 import type { TransmuxInputFormat } from './transmux/transmux-types.js';
 
+/** What `url` is: a stream of one container, or an HLS playlist (TS or fMP4 segments). */
+export type StreamType = 'flv' | 'fmp4' | 'ts' | 'hls';
+const STREAM_TYPES: readonly StreamType[] = ['flv', 'fmp4', 'ts', 'hls'];
+
 export interface PlayerOptions {
   /** `http(s)://` streams with fetch, `ws(s)://` with a WebSocket. Relative URLs resolve against the page. */
   url: string;
-  /** Container: guessed from the URL path when left out (`.mp4`/`.m4s` -> fmp4, else flv). */
-  type?: TransmuxInputFormat;
-  /** Buffer to hold ahead of the playhead, ms. Default DEFAULT_TARGET_LATENCY_MS. */
+  /**
+   * Guessed from the URL path when left out: `.m3u8` -> hls, `.mp4`/`.m4s` -> fmp4, `.ts` -> ts,
+   * else flv. HLS needs http(s).
+   */
+  type?: StreamType;
+  /**
+   * Buffer to hold ahead of the playhead, ms. Default DEFAULT_TARGET_LATENCY_MS; for HLS it
+   * follows the playlist (see hlsTargetLatencyMs). VOD playlists have no latency control.
+   */
   targetLatencyMs?: number;
   /** Media kept behind the playhead, seconds (older is evicted). Default 10. */
   backBufferSec?: number;
@@ -20,7 +30,7 @@ export interface PlayerOptions {
 
 export interface ResolvedPlayerOptions {
   url: URL;
-  type: TransmuxInputFormat;
+  type: StreamType;
   targetLatencyMs: number | undefined;
   backBufferSec: number;
   worker: boolean;
@@ -32,8 +42,11 @@ function invalid(message: string): PlayerError {
   return new PlayerError('INVALID_ARGUMENT', message, { fatal: true });
 }
 
-export function guessType(url: URL): TransmuxInputFormat {
-  return /\.(mp4|m4s|fmp4)$/i.test(url.pathname) ? 'fmp4' : 'flv';
+export function guessType(url: URL): StreamType {
+  const path = url.pathname;
+  if (/\.m3u8$/i.test(path)) return 'hls';
+  if (/\.(mp4|m4s|fmp4)$/i.test(path)) return 'fmp4';
+  return /\.ts$/i.test(path) ? 'ts' : 'flv';
 }
 
 function positiveOrUndefined(name: string, value: number | undefined): number | undefined {
@@ -54,7 +67,9 @@ export function resolvePlayerOptions(options: PlayerOptions, base: string): Reso
     throw invalid(`url scheme '${url.protocol}' is not supported (http, https, ws, wss)`);
   }
   const type = options.type ?? guessType(url);
-  if (type !== 'flv' && type !== 'fmp4') throw invalid(`type must be 'flv' or 'fmp4'`);
+  if (!STREAM_TYPES.includes(type)) throw invalid(`type must be one of ${STREAM_TYPES.join(', ')}`);
+  if (type === 'hls' && url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw invalid('HLS needs an http(s) URL');
   return {
     url,
     type,
@@ -64,4 +79,9 @@ export function resolvePlayerOptions(options: PlayerOptions, base: string): Reso
     reconnect: options.reconnect ?? {},
     maxBufferBytes: positiveOrUndefined('maxBufferBytes', options.maxBufferBytes),
   };
+}
+
+/** The transmuxer's input for a stream type: HLS segments are TS or fMP4, told apart by sniffing. */
+export function transmuxFormatOf(type: StreamType): TransmuxInputFormat {
+  return type === 'hls' ? 'auto' : type;
 }

@@ -11,10 +11,11 @@ import { LatencyController } from './control/latency-controller.js';
 import { ReconnectPolicy } from './control/reconnect-policy.js';
 import { StallWatchdog } from './control/stall-watchdog.js';
 import { DEFAULT_TARGET_LATENCY_MS } from './control/default-latency.js';
+import type { HlsLoaderHooks } from './hls/hls-loader.js';
 import { createLoader } from './loaders/loader.js';
 import type { Loader } from './loaders/loader.js';
 import { MseController } from './mse/mse-controller.js';
-import { resolvePlayerOptions } from './player-options.js';
+import { resolvePlayerOptions, transmuxFormatOf } from './player-options.js';
 import type { PlayerOptions, ResolvedPlayerOptions } from './player-options.js';
 import { BitrateMeter } from './bitrate-meter.js';
 import { TransmuxClient } from './transmux/transmux-client.js';
@@ -35,7 +36,7 @@ export interface Player {
 interface Connection {
   loader: Loader;
   transmux: TransmuxClient;
-  /** Set at its first segment: the shift that continues this connection's timeline. */
+  /** Set at its first segment (and after an HLS discontinuity): the shift that continues it. */
   offsetDecided: boolean;
   receivedMedia: boolean;
 }
@@ -53,7 +54,9 @@ export function createPlayer(video: HTMLVideoElement, options: PlayerOptions): P
 
 class LivePlayer implements Player {
   private readonly events = new PlayerEvents();
-  private readonly targetLatencyMs: number;
+  private targetLatencyMs: number;
+  private vod = false; // HLS: the playlist has EXT-X-ENDLIST
+  private wasLive = false; // HLS: a connection of this load() was live
   private mse: MseController | null = null;
   private latency: LatencyController | null = null;
   private watchdog: StallWatchdog | null = null;
@@ -108,17 +111,14 @@ class LivePlayer implements Player {
     this.positioned = false;
     this.timestampOffset = 0;
     this.mediaSummary = undefined;
+    this.vod = false;
+    this.wasLive = false;
     const mse = new MseController(
       this.video,
       { backBufferSec: this.options.backBufferSec, maxBufferBytes: this.options.maxBufferBytes },
       (error) => this.onMseError(error),
     );
     this.mse = mse;
-    this.latency = new LatencyController(
-      this.video,
-      { targetLatencyMs: this.targetLatencyMs },
-      (e) => this.events.emit('latency', e),
-    );
     this.watchdog = new StallWatchdog(this.video, { liveEdge: () => mse.bufferedEnd() }, (e) => {
       if (e.phase === 'start') this.stalls++;
       this.events.emit('stall', e);
@@ -174,30 +174,57 @@ class LivePlayer implements Player {
 
   private connect(): void {
     const transmux = new TransmuxClient(
-      { format: this.options.type, useWorker: this.options.worker },
+      { format: transmuxFormatOf(this.options.type), useWorker: this.options.worker },
       (outputs) => this.enqueue(connection, outputs),
       (error) => this.events.emit('error', asPlayerError(error, 'WORKER')),
     );
     const connection: Connection = {
       transmux,
-      loader: createLoader(this.options.url, {
-        onData: (bytes) => {
-          if (this.connection !== connection) return;
-          this.bytesReceived += bytes.length;
-          this.bitrate.add(performance.now(), bytes.length);
-          transmux.push(bytes);
+      loader: createLoader(
+        this.options.url,
+        {
+          onData: (bytes) => {
+            if (this.connection !== connection) return;
+            this.bytesReceived += bytes.length;
+            this.bitrate.add(performance.now(), bytes.length);
+            transmux.push(bytes);
+          },
+          // The end of a VOD playlist: everything is loaded, nothing to reconnect to.
+          onEnd: () =>
+            this.vod && this.connection === connection
+              ? connection.transmux.flush()
+              : this.connectionLost(connection, 'stream ended'),
+          onError: (error) => {
+            if (this.connection !== connection) return;
+            if (error.fatal) return this.fatal(error);
+            this.events.emit('error', error);
+            this.connectionLost(connection, error.message);
+          },
         },
-        onEnd: () => this.connectionLost(connection, 'stream ended'),
-        onError: (error) => {
-          this.events.emit('error', error);
-          this.connectionLost(connection, error.message);
-        },
-      }),
+        this.options.type === 'hls' ? this.hlsHooks(() => connection) : undefined,
+      ),
       offsetDecided: false,
       receivedMedia: false,
     };
     this.connection = connection;
     connection.loader.start();
+  }
+
+  /** How the HLS loader reaches the player: stream kind, timeline restarts, buffer level. */
+  private hlsHooks(current: () => Connection): HlsLoaderHooks {
+    return {
+      onPlaylist: (info) => {
+        if (this.connection !== current()) return;
+        this.vod = !info.live; // VOD: from the start, no latency control (schedulePositioning)
+        if (info.live) this.wasLive = true;
+        if (this.options.targetLatencyMs === undefined) this.targetLatencyMs = info.targetLatencyMs;
+      },
+      onDiscontinuity: () => {
+        if (this.connection === current()) current().transmux.discontinuity();
+      },
+      bufferAheadSec: () => Math.max(0, (this.mse?.bufferedEnd() ?? 0) - this.video.currentTime),
+      liveOnly: this.wasLive,
+    };
   }
 
   private enqueue(connection: Connection, outputs: TransmuxOutput[]): void {
@@ -244,6 +271,9 @@ class LivePlayer implements Player {
       }
       case 'warning':
         return;
+      case 'discontinuity': // HLS: a new timeline, continued at the buffered end
+        connection.offsetDecided = false;
+        return;
       case 'error': {
         const error = new PlayerError(output.code, output.message, {
           fatal: output.code === 'UNSUPPORTED_CODEC',
@@ -282,9 +312,15 @@ class LivePlayer implements Player {
     this.positionTimer = setTimeout(() => {
       if (generation !== this.generation) return;
       this.positioned = true;
+      // Latency control starts with playback (live only), aiming at the target known by now.
+      const options = { targetLatencyMs: this.targetLatencyMs };
+      const emit = (e: PlayerEventMap['latency']): void => this.events.emit('latency', e);
+      if (!this.vod) this.latency = new LatencyController(this.video, options, emit);
       const end = mse.bufferedEnd();
       const [start] = mse.bufferedRanges().find(([, e]) => e === end) ?? [end];
-      this.video.currentTime = Math.max(start, end - this.targetLatencyMs / 1000);
+      this.video.currentTime = this.vod
+        ? start
+        : Math.max(start, end - this.targetLatencyMs / 1000);
     }, STARTUP_BURST_MS);
   }
 

@@ -4,6 +4,8 @@
  * stream normally) or `onError`, and says nothing after `abort()`.
  */
 import { PlayerError } from '../errors.js';
+import { HlsLoader } from '../hls/hls-loader.js';
+import type { HlsLoaderHooks } from '../hls/hls-loader.js';
 import { FetchStreamLoader } from './fetch-stream-loader.js';
 import { WebSocketLoader } from './websocket-loader.js';
 import type { Loader, LoaderSink } from './loader-types.js';
@@ -21,7 +23,9 @@ export function loaderKindOf(url: URL): LoaderKind {
   });
 }
 
-export function createLoader(url: URL, sink: LoaderSink): Loader {
+/** With `hls` hooks the URL is an HLS playlist (http/https only, see resolvePlayerOptions). */
+export function createLoader(url: URL, sink: LoaderSink, hls?: HlsLoaderHooks): Loader {
+  if (hls !== undefined) return new HlsLoader(url, sink, hls);
   return loaderKindOf(url) === 'websocket'
     ? new WebSocketLoader(url, sink)
     : new FetchStreamLoader(url, sink);

@@ -47,7 +47,8 @@ const VIDEO_DTS_STEP = 90;
 const I32_MAX = 0x7fffffff;
 
 /**
- * MediaPackets -> fMP4 for one MSE SourceBuffer; every fragment holds one track. Each video frame
+ * MediaPackets -> fMP4 for one MSE SourceBuffer; every fragment holds one track. Serves FLV
+ * (1 kHz) and MPEG-TS (90 kHz) alike: every time is read in its packet's own timescale. Each video frame
  * is its own fragment, held until the next one gives its exact duration (one frame of latency,
  * but MSE never sees a guessed duration that could overlap B-frames or trip the "2x last frame
  * duration" discontinuity rule of MSE 3.5.8). Audio does not wait for video: with video each

@@ -1,15 +1,20 @@
+import { sniffFormat } from './format-sniff.js';
+import type { SniffedFormat } from './format-sniff.js';
 import type { TransmuxInputFormat } from './transmux-types.js';
 
 /** Units bigger than this are not kept as configuration (no real sequence header is). */
 const MAX_CONFIG_BYTES = 1024 * 1024;
 /** Boundaries remembered; the client prunes them as the worker acknowledges input. */
 const MAX_BOUNDARIES = 100_000;
+/** MPEG-TS packets are fixed size (ISO/IEC 13818-1 2.4.3.2). */
+const TS_PACKET_BYTES = 188;
 
 /**
  * Follows the unit boundaries of the input stream without parsing it, so a fresh Transmuxer can
  * take over mid-stream after the worker died: it is given the stream's configuration (FLV
  * header + the latest sequence-header tags, FLV spec v10.1 E.2-E.4; or ftyp + moov, ISO/IEC
- * 14496-12 4.2), then the input from the first unit boundary it has not seen.
+ * 14496-12 4.2; or the latest PAT and PMT packets, ISO/IEC 13818-1 2.4.4), then the input from the
+ * first unit boundary it has not seen.
  */
 export class StreamCheckpoint {
   private offset = 0;
@@ -18,21 +23,30 @@ export class StreamCheckpoint {
   private unitSize: number | undefined;
   /** First bytes of the current unit, enough to classify it. */
   private head: number[] = [];
-  private headNeed: number;
+  private headNeed = 1;
   /** Bytes of a unit being kept (a sequence header, ftyp or moov). */
   private capture: number[] | undefined;
   private captureKey = '';
   private readonly config = new Map<string, Uint8Array>();
   private readonly boundaries: number[] = [];
   private broken = false;
+  /** Decided by the first byte for 'auto'. */
+  private format: SniffedFormat | undefined;
+  /** PID of the PMT named by the latest PAT (TS only). */
+  private pmtPid: number | undefined;
 
-  constructor(private readonly format: TransmuxInputFormat) {
-    this.headNeed = format === 'flv' ? 13 : 8;
+  constructor(format: TransmuxInputFormat) {
+    if (format !== 'auto') this.setFormat(format);
   }
 
   /** The configuration units to replay, in stream order of kind. */
   configBytes(): Uint8Array[] {
-    const keys = this.format === 'flv' ? ['header', 'video', 'audio'] : ['ftyp', 'moov'];
+    const keys =
+      this.format === 'flv'
+        ? ['header', 'video', 'audio']
+        : this.format === 'ts'
+          ? ['pat', 'pmt']
+          : ['ftyp', 'moov'];
     return keys.flatMap((k) => {
       const bytes = this.config.get(k);
       return bytes === undefined ? [] : [bytes];
@@ -75,10 +89,24 @@ export class StreamCheckpoint {
     }
   }
 
+  private setFormat(format: SniffedFormat): void {
+    this.format = format;
+    this.headNeed = unitHeadBytes(format);
+  }
+
   /** The head of the current unit is complete: work out its size and whether to keep it. */
   private classify(): void {
     const h = this.head;
     const at = (n: number): number => h[n] ?? 0;
+    if (this.format === undefined) {
+      this.setFormat(sniffFormat(at(0)));
+      return;
+    }
+    if (this.format === 'ts') {
+      if (at(0) !== 0x47) return this.fail();
+      this.startUnit(TS_PACKET_BYTES, this.tsConfigKind(h));
+      return;
+    }
     if (this.format === 'flv') {
       if (this.unitStart === 0 && this.config.get('header') === undefined) {
         // E.2: signature, version, flags, DataOffset; then PreviousTagSize0.
@@ -129,7 +157,7 @@ export class StreamCheckpoint {
     this.unitStart = this.offset;
     this.unitSize = undefined;
     this.head = [];
-    this.headNeed = this.format === 'flv' ? 13 : 8;
+    this.headNeed = this.format === undefined ? 1 : unitHeadBytes(this.format);
     this.boundaries.push(this.offset);
     if (this.boundaries.length > MAX_BOUNDARIES) this.boundaries.shift();
   }
@@ -137,6 +165,38 @@ export class StreamCheckpoint {
   private fail(): void {
     this.broken = true;
   }
+
+  /**
+   * 'pat' for a PAT packet starting a section (PID 0, payload_unit_start_indicator; 2.4.3.2),
+   * whose first program_map_PID (2.4.4.3) is remembered; 'pmt' for that PID's section start.
+   */
+  private tsConfigKind(p: number[]): 'pat' | 'pmt' | undefined {
+    const at = (n: number): number => p[n] ?? 0;
+    const pid = (at(1) % 32) * 256 + at(2);
+    const unitStart = Math.floor(at(1) / 64) % 2 === 1;
+    if (!unitStart) return undefined;
+    if (pid === this.pmtPid) return 'pmt';
+    if (pid !== 0) return undefined;
+    const control = Math.floor(at(3) / 16) % 4;
+    let payload = 4 + (control === 2 || control === 3 ? 1 + at(4) : 0);
+    payload += 1 + at(payload); // pointer_field
+    const sectionLength = (at(payload + 1) % 16) * 256 + at(payload + 2);
+    const programsEnd = Math.min(payload + 3 + sectionLength - 4, TS_PACKET_BYTES);
+    for (let i = payload + 8; i + 4 <= programsEnd; i += 4) {
+      const program = at(i) * 256 + at(i + 1);
+      if (program !== 0) {
+        this.pmtPid = (at(i + 2) % 32) * 256 + at(i + 3);
+        break;
+      }
+    }
+    return 'pat';
+  }
+}
+
+/** Bytes needed to classify a unit: FLV tag header + 2 body bytes, a box header, a TS packet. */
+function unitHeadBytes(format: SniffedFormat): number {
+  if (format === 'flv') return 13;
+  return format === 'ts' ? TS_PACKET_BYTES : 8;
 }
 
 /**

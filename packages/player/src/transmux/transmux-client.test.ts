@@ -19,6 +19,7 @@ import type { ClientMessage } from './worker-protocol.js';
 
 const dir = tempDir('tidecast-transmux-client-');
 let flv: Uint8Array;
+let ts: Uint8Array;
 
 beforeAll(() => {
   const src = join(dir, 'src.flv');
@@ -29,6 +30,9 @@ beforeAll(() => {
     ...['-c:a', 'aac', '-f', 'flv', src],
   ]);
   flv = readBytes(src);
+  const tsFile = join(dir, 'src.ts');
+  ffmpeg(['-i', src, '-c', 'copy', '-f', 'mpegts', tsFile]);
+  ts = readBytes(tsFile);
 });
 
 /**
@@ -165,6 +169,44 @@ describe('TransmuxClient', () => {
     expect(failures).toHaveLength(1);
     await feed(client, flv, 4);
     expect(segmentsOf(out).reduce((n, s) => n + s.videoFrames, 0)).toBe(50);
+  });
+
+  it('sniffs TS in a worker and passes a discontinuity through in order', async () => {
+    const out: TransmuxOutput[] = [];
+    const client = new TransmuxClient(
+      { format: 'auto', useWorker: true, createWorker: () => new FakeWorker() },
+      (o) => out.push(...o),
+    );
+    client.push(ts.slice(0, 5000));
+    client.push(ts.slice(5000));
+    client.discontinuity();
+    client.push(flv);
+    client.flush();
+    await settle();
+    await settle();
+    const types = out.filter((o) => o.type === 'init' || o.type === 'discontinuity');
+    expect(types.map((o) => o.type)).toEqual(['init', 'discontinuity', 'init']);
+    const at = out.findIndex((o) => o.type === 'discontinuity');
+    const frames = (o: TransmuxOutput[]): number =>
+      segmentsOf(o).reduce((n, s) => n + s.videoFrames, 0);
+    expect(frames(out.slice(0, at))).toBe(50);
+    expect(frames(out.slice(at))).toBe(50);
+    client.destroy();
+  });
+
+  it('replays TS after the PAT/PMT when the worker dies mid-stream', async () => {
+    const out: TransmuxOutput[] = [];
+    const client = new TransmuxClient(
+      { format: 'auto', useWorker: true, createWorker: () => new FakeWorker(20) },
+      (o) => out.push(...o),
+    );
+    await feed(client, ts, 5);
+    expect(client.inWorker).toBe(false);
+    expect(out.filter((o) => o.type === 'error')).toEqual([]);
+    const file = join(dir, 'ts-fallback.mp4');
+    writeMp4(file, out);
+    expect(decodeErrors(file)).toBe('');
+    expect(segmentsOf(out).reduce((n, s) => n + s.videoFrames, 0)).toBeGreaterThanOrEqual(39);
   });
 
   it('delivers nothing after destroy', async () => {

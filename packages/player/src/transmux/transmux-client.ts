@@ -43,7 +43,7 @@ export class TransmuxClient {
   private readonly onWorkerFailure: ((error: unknown) => void) | undefined;
   private worker: WorkerLike | undefined;
   private inline: Transmuxer | undefined;
-  private readonly checkpoint: StreamCheckpoint;
+  private checkpoint: StreamCheckpoint;
   private retained: Retained[] = [];
   private retainedBytes = 0;
   private seq = 0;
@@ -92,6 +92,24 @@ export class TransmuxClient {
     this.flushed = true;
     if (this.worker !== undefined) this.post({ type: 'flush' }, []);
     else this.deliver(this.inline?.flush() ?? []);
+  }
+
+  /**
+   * The input starts a new timeline (HLS EXT-X-DISCONTINUITY): see Transmuxer.discontinuity.
+   * A worker failure after this replays from here on (the old timeline's unacknowledged tail,
+   * at most a segment, is not replayed).
+   */
+  discontinuity(): void {
+    if (this.destroyed) return;
+    if (this.worker === undefined) {
+      this.deliver(this.inline?.discontinuity() ?? []);
+      return;
+    }
+    this.post({ type: 'discontinuity' }, []);
+    this.checkpoint = new StreamCheckpoint(this.options.format);
+    this.retained = [];
+    this.retainedBytes = 0;
+    this.offset = 0;
   }
 
   destroy(): void {

@@ -1,10 +1,12 @@
 /**
  * What the transmuxer (inline or in the worker) produces: fMP4 ready for one combined
- * audio+video SourceBuffer. FLV input is demuxed and remuxed; fMP4 input passes through with
- * its init segment parsed for the codecs. Times are seconds on the media timeline.
+ * audio+video SourceBuffer. FLV and MPEG-TS input is demuxed and remuxed; fMP4 input passes
+ * through with its init segment parsed for the codecs. Times are seconds on the media timeline.
  */
 
-export type TransmuxInputFormat = 'flv' | 'fmp4';
+/** 'auto' tells the three apart by the first byte (HLS segments may be TS or fMP4). */
+export type TransmuxInputFormat = 'flv' | 'fmp4' | 'ts' | 'auto';
+export const TRANSMUX_INPUT_FORMATS: readonly TransmuxInputFormat[] = ['flv', 'fmp4', 'ts', 'auto'];
 
 export interface VideoSummary {
   /** RFC 6381 codec string, e.g. `avc1.64001f`. */
@@ -50,6 +52,11 @@ export type TransmuxOutput =
     }
   /** Something was repaired or skipped (gap filled, overlap dropped, corrupt tag). */
   | { type: 'warning'; code: string; message: string }
+  /**
+   * The input restarts here (HLS EXT-X-DISCONTINUITY): outputs after it belong to a new
+   * timeline, and start with a new init segment.
+   */
+  | { type: 'discontinuity' }
   /** The input cannot be used any more (fatal for this connection; reconnecting may help). */
   | { type: 'error'; code: 'DEMUX' | 'UNSUPPORTED_CODEC'; message: string };
 

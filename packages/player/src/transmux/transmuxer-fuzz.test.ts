@@ -10,6 +10,8 @@ const dir = tempDir('tidecast-transmux-fuzz-');
 const samples: Record<TransmuxInputFormat, Uint8Array> = {
   flv: new Uint8Array(0),
   fmp4: new Uint8Array(0),
+  ts: new Uint8Array(0),
+  auto: new Uint8Array(0),
 };
 
 beforeAll(() => {
@@ -40,6 +42,10 @@ beforeAll(() => {
     parts.push(...fragmenter.push(e).map((c) => c.bytes));
   parts.push(...fragmenter.flush().map((c) => c.bytes));
   samples.fmp4 = Buffer.concat(parts);
+  const ts = join(dir, 'src.ts');
+  ffmpeg(['-i', src, '-c', 'copy', '-f', 'mpegts', ts]);
+  samples.ts = readBytes(ts);
+  samples.auto = samples.ts;
 });
 
 /** Runs the input in the given pieces; a throw fails the property. Returns the outputs. */
@@ -58,7 +64,7 @@ function run(format: TransmuxInputFormat, bytes: Uint8Array, cuts: number[]): Tr
   return out;
 }
 
-const formats = fc.constantFrom<TransmuxInputFormat>('flv', 'fmp4');
+const formats = fc.constantFrom<TransmuxInputFormat>('flv', 'fmp4', 'ts', 'auto');
 
 describe('Transmuxer fuzz', () => {
   it('never throws on random bytes; only errors and warnings come out', () => {

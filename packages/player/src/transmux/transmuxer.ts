@@ -1,6 +1,9 @@
 import { Fmp4Passthrough } from './fmp4-passthrough.js';
 import { FlvTransmuxer } from './flv-transmuxer.js';
-import type { TransmuxOptions, TransmuxOutput } from './transmux-types.js';
+import { sniffFormat } from './format-sniff.js';
+import type { SniffedFormat } from './format-sniff.js';
+import { TsTransmuxer } from './ts-transmuxer.js';
+import type { TransmuxInputFormat, TransmuxOptions, TransmuxOutput } from './transmux-types.js';
 
 /** Default of TransmuxOptions.audioGapFillMs. */
 export const DEFAULT_AUDIO_GAP_FILL_MS = 50;
@@ -11,27 +14,54 @@ interface Engine {
 }
 
 /**
- * Stream bytes in, fMP4 for one SourceBuffer out: FLV is remuxed, fMP4 passes through. The
- * same class runs inline and inside the worker. Never throws: after an 'error' output the
- * input is ignored (a new connection needs a new Transmuxer).
+ * Stream bytes in, fMP4 for one SourceBuffer out: FLV and MPEG-TS are remuxed, fMP4 passes
+ * through; 'auto' picks one of them from the first byte. The same class runs inline and inside
+ * the worker. Never throws: after an 'error' output the input is ignored (a new connection
+ * needs a new Transmuxer). discontinuity() starts a fresh engine for a new timeline.
  */
 export class Transmuxer {
-  private readonly engine: Engine;
+  private readonly format: TransmuxInputFormat;
+  private readonly gapMs: number;
+  private engine: Engine | undefined;
   private failed = false;
 
   constructor(options: TransmuxOptions) {
     const gap = options.audioGapFillMs;
-    const gapMs =
+    this.gapMs =
       gap !== undefined && Number.isFinite(gap) && gap >= 0 ? gap : DEFAULT_AUDIO_GAP_FILL_MS;
-    this.engine = options.format === 'fmp4' ? new Fmp4Passthrough() : new FlvTransmuxer(gapMs);
+    this.format = options.format;
+    if (options.format !== 'auto') this.engine = this.create(options.format);
   }
 
   push(bytes: Uint8Array): TransmuxOutput[] {
-    return this.guard(() => this.engine.push(bytes));
+    if (bytes.length === 0) return [];
+    return this.guard(() => {
+      this.engine ??= this.create(sniffFormat(bytes[0] ?? 0));
+      return this.engine.push(bytes);
+    });
   }
 
   flush(): TransmuxOutput[] {
-    return this.guard(() => this.engine.flush());
+    return this.guard(() => this.engine?.flush() ?? []);
+  }
+
+  /**
+   * The input starts over (HLS EXT-X-DISCONTINUITY, RFC 8216 4.3.2.3): what the old engine
+   * holds goes out, then a 'discontinuity' marker; the next bytes start a new engine, which
+   * repeats the init segment and may have another format, codecs and timestamps.
+   */
+  discontinuity(): TransmuxOutput[] {
+    const out = this.flush();
+    if (this.failed) return out;
+    this.engine = this.format === 'auto' ? undefined : this.create(this.format);
+    out.push({ type: 'discontinuity' });
+    return out;
+  }
+
+  private create(format: SniffedFormat): Engine {
+    if (format === 'fmp4') return new Fmp4Passthrough();
+    if (format === 'ts') return new TsTransmuxer(this.gapMs);
+    return new FlvTransmuxer(this.gapMs);
   }
 
   private guard(run: () => TransmuxOutput[]): TransmuxOutput[] {

@@ -34,6 +34,9 @@ export class TransmuxWorkerHost {
       case 'flush':
         this.send(this.transmuxer?.flush());
         return true;
+      case 'discontinuity':
+        this.send(this.transmuxer?.discontinuity());
+        return true;
       case 'close':
         this.transmuxer = undefined;
         return false;

@@ -1,3 +1,4 @@
+import { TRANSMUX_INPUT_FORMATS } from './transmux-types.js';
 import type { MediaSummary, TransmuxOptions, TransmuxOutput } from './transmux-types.js';
 
 /**
@@ -9,6 +10,8 @@ export type ClientMessage =
   /** `seq` increases by one per data message; the worker acknowledges it after processing. */
   | { type: 'data'; seq: number; bytes: Uint8Array }
   | { type: 'flush' }
+  /** The input starts a new timeline (Transmuxer.discontinuity). */
+  | { type: 'discontinuity' }
   | { type: 'close' };
 
 export type WorkerMessage =
@@ -27,7 +30,7 @@ function isNumber(value: unknown): value is number {
 
 function isOptions(value: unknown): value is TransmuxOptions {
   if (!isObject(value)) return false;
-  if (value.format !== 'flv' && value.format !== 'fmp4') return false;
+  if (!TRANSMUX_INPUT_FORMATS.some((f) => f === value.format)) return false;
   return value.audioGapFillMs === undefined || isNumber(value.audioGapFillMs);
 }
 
@@ -41,6 +44,7 @@ export function parseClientMessage(data: unknown): ClientMessage | undefined {
         ? { type: 'data', seq: data.seq, bytes: data.bytes }
         : undefined;
     case 'flush':
+    case 'discontinuity':
     case 'close':
       return { type: data.type };
     default:
@@ -81,6 +85,8 @@ function isOutput(value: unknown): value is TransmuxOutput {
         isNumber(value.keyframes) &&
         isNumber(value.audioFrames)
       );
+    case 'discontinuity':
+      return true;
     case 'warning':
       return typeof value.code === 'string' && typeof value.message === 'string';
     case 'error':
