@@ -36,6 +36,10 @@ export const VIDEO_ENCODE = [
   'zerolatency',
   '-g',
   String(FPS),
+  // A keyframe every second of time too: when the encoder falls below 30 fps on a busy machine
+  // a 30-frame GOP would stretch (HLS segments are cut at keyframes).
+  '-force_key_frames',
+  'expr:gte(t,n_forced*1)',
   '-bf',
   '0',
 ];
