@@ -1,6 +1,7 @@
 import { LimitExceededError, MalformedError, TruncatedError } from '../errors.js';
 import type { MediaError } from '../errors.js';
 import { PTS_WRAP } from './ts-constants.js';
+import { joinPrefix } from '../io/join-bytes.js';
 
 /**
  * PES packets (ISO/IEC 13818-1 2.4.3.6): reassembly from transport packet payloads and header
@@ -52,12 +53,12 @@ export class PesAssembler {
     this.parts.push(payload);
     this.have += payload.length;
     if (this.expected === 0 && this.have >= 6 && this.have - payload.length < 6) {
-      const head = join(this.parts, 6);
+      const head = joinPrefix(this.parts, 6);
       const length = (head[4] ?? 0) * 256 + (head[5] ?? 0);
       if (length > 0) this.expected = 6 + length;
     }
     if (this.expected > 0 && this.have >= this.expected) {
-      out.push({ bytes: join(this.parts, this.expected), offset: this.startOffset });
+      out.push({ bytes: joinPrefix(this.parts, this.expected), offset: this.startOffset });
       this.discard();
     }
     return out;
@@ -88,25 +89,10 @@ export class PesAssembler {
       );
       out.push({ error });
     } else if (this.have > 0) {
-      out.push({ bytes: join(this.parts, this.have), offset: this.startOffset });
+      out.push({ bytes: joinPrefix(this.parts, this.have), offset: this.startOffset });
     }
     this.discard();
   }
-}
-
-/** The first `count` bytes of `parts` as one array (a view when the first part has them). */
-function join(parts: readonly Uint8Array[], count: number): Uint8Array {
-  const first = parts[0];
-  if (first !== undefined && first.length >= count) return first.subarray(0, count);
-  const out = new Uint8Array(count);
-  let at = 0;
-  for (const p of parts) {
-    const take = Math.min(p.length, count - at);
-    out.set(p.subarray(0, take), at);
-    at += take;
-    if (at === count) break;
-  }
-  return out;
 }
 
 export interface PesPacket {

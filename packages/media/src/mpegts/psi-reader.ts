@@ -2,6 +2,7 @@ import { ChecksumError, MalformedError, TruncatedError } from '../errors.js';
 import type { MediaError } from '../errors.js';
 import { crc32Mpeg2 } from '../io/crc32.js';
 import { TABLE_ID_PAT, TABLE_ID_PMT } from './ts-constants.js';
+import { joinPrefix } from '../io/join-bytes.js';
 
 /**
  * Program specific information (ISO/IEC 13818-1 2.4.4): reassembly of sections from transport
@@ -87,7 +88,7 @@ export class SectionAssembler {
     this.have += bytes.length;
     if (this.need === 0) {
       if (this.have < 3) return bytes.length;
-      const head = join(this.parts, 3);
+      const head = joinPrefix(this.parts, 3);
       const sectionLength = ((head[1] ?? 0) % 16) * 256 + (head[2] ?? 0);
       if (sectionLength > MAX_SECTION_LENGTH) {
         out.errors.push(
@@ -102,25 +103,10 @@ export class SectionAssembler {
     }
     if (this.have < this.need) return bytes.length;
     const used = bytes.length - (this.have - this.need);
-    out.sections.push(join(this.parts, this.need));
+    out.sections.push(joinPrefix(this.parts, this.need));
     this.discard();
     return used;
   }
-}
-
-/** The first `count` bytes of `parts` as one array (a view when the first part has them). */
-function join(parts: readonly Uint8Array[], count: number): Uint8Array {
-  const first = parts[0];
-  if (first !== undefined && first.length >= count) return first.subarray(0, count);
-  const out = new Uint8Array(count);
-  let at = 0;
-  for (const p of parts) {
-    const take = Math.min(p.length, count - at);
-    out.set(p.subarray(0, take), at);
-    at += take;
-    if (at === count) break;
-  }
-  return out;
 }
 
 /** The long-form header shared by PAT and PMT sections (2.4.4.3, 2.4.4.8). */
