@@ -40,7 +40,14 @@ export async function startHostileBench(
   tags: readonly ClipTag[],
   config: Record<string, unknown> = {},
 ): Promise<HostileBench> {
-  const live = await startLiveServer({ publisherGraceMs: 1_000, ...config });
+  // HLS off: these benches bound the memory hostile viewers can make the server hold, and HLS
+  // keeps a fixed window of segments per stream (2 variants x (window + 2) segments) whatever
+  // the viewers do, which would blur the per-viewer budgets. Its bound is tested on its own.
+  const live = await startLiveServer({
+    publisherGraceMs: 1_000,
+    hls: { enabled: false },
+    ...config,
+  });
   const healthy = await startHealthyStream(live, 'live/healthy', tags, { viewers: ['http', 'ws'] });
   let checks = 0;
   return {

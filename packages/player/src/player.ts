@@ -1,8 +1,7 @@
 /**
- * createPlayer: loader -> transmux (worker or inline) -> MSE, with the latency controller, the
- * stall watchdog and reconnect around it. One MediaSource lives from load() to destroy();
- * each connection gets a fresh loader and transmuxer, so a dropped connection, an ended
- * stream or a restarted publisher continue on the same media element.
+ * createPlayer: loader -> transmux (worker or inline) -> MSE, with latency control, stall
+ * watchdog and reconnect around it. One MediaSource lives from load() to destroy(); each
+ * connection gets a fresh loader and transmuxer, on the same media element.
  */
 import { PlayerError } from './errors.js';
 import { PlayerEvents } from './events.js';
@@ -302,17 +301,19 @@ class LivePlayer implements Player {
   }
 
   /**
-   * Startup: the server's GOP cache arrives as one burst right after the first frame. Waiting
-   * for it briefly and seeking once, straight to the live edge, costs one decoder preroll; showing
-   * the cached keyframe first and jumping later would cost two.
+   * Startup: wait briefly for the GOP-cache burst, then seek once to the live edge (one decoder
+   * preroll; showing the cached keyframe first and jumping later would cost two).
    */
   private schedulePositioning(mse: MseController): void {
     if (this.positionTimer !== undefined) return;
     const generation = this.generation;
     this.positionTimer = setTimeout(() => {
       if (generation !== this.generation) return;
+      if (mse.bufferedRanges().length === 0) {
+        this.positionTimer = undefined; // the first append has not landed yet (busy machine)
+        return this.schedulePositioning(mse);
+      }
       this.positioned = true;
-      // Latency control starts with playback (live only), aiming at the target known by now.
       const options = { targetLatencyMs: this.targetLatencyMs };
       const emit = (e: PlayerEventMap['latency']): void => this.events.emit('latency', e);
       if (!this.vod) this.latency = new LatencyController(this.video, options, emit);
