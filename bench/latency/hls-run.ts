@@ -16,8 +16,7 @@ import { hlsjsVersion, probeScript, startPageServer } from './bench-pages.js';
 import { LatencyPublisher } from './latency-publisher.js';
 import { PLAYER_LABEL, renderTable, summarize } from './latency-stats.js';
 import type { PlayerSummary } from './latency-stats.js';
-import { runSession } from './player-session.js';
-import type { SessionResult } from './player-session.js';
+import { runRounds } from './session-rounds.js';
 import { barcodeSelfCheck } from './self-check.js';
 
 const HLS_PLAYERS: readonly PlayerName[] = [
@@ -136,25 +135,16 @@ async function main(): Promise<void> {
     console.log('publisher: 640x360 30 fps x264 ultrafast/zerolatency, GOP 1 s, no B-frames, AAC');
     const startLoad = loadavg()[0] ?? 0;
     const probe = await probeScript();
-    const sessions: SessionResult[] = [];
     const perSession = duration / rounds;
-    for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? players : [...players].reverse();
-      for (const player of order) {
-        const url = urls[player];
-        if (url === undefined) continue;
-        if (publisher.exit !== null) throw new Error(`publisher stopped: ${publisher.exit}`);
-        process.stdout.write(`  ${PLAYER_LABEL[player]} round ${String(round + 1)} ... `);
-        const result = await runSession(browser, player, url, probe, perSession);
-        sessions.push(result);
-        const s = summarize(player, [result]);
-        console.log(
-          result.failure ??
-            `p50 ${s.p50.toFixed(0)} ms, first frame ${(result.firstFrameMs ?? NaN).toFixed(0)} ms, ` +
-              `${String(result.misread)}/${String(result.frames)} misread`,
-        );
-      }
-    }
+    const sessions = await runRounds({
+      browser,
+      players,
+      urls,
+      probe,
+      rounds,
+      secondsPerSession: perSession,
+      publisher,
+    });
     const summaries = players.map((p) =>
       summarize(
         p,

@@ -18,7 +18,7 @@ import { mpegtsVersion, probeScript, startPageServer, tidecastBundleBuilt } from
 import { LatencyPublisher } from './latency-publisher.js';
 import { PLAYER_LABEL, renderTable, summarize } from './latency-stats.js';
 import { ratioLine, targetChecks } from './latency-targets.js';
-import { runSession } from './player-session.js';
+import { runRounds } from './session-rounds.js';
 import { measureFloor } from './reference-floor.js';
 import type { SessionResult } from './player-session.js';
 import { barcodeSelfCheck } from './self-check.js';
@@ -164,25 +164,16 @@ async function main(): Promise<void> {
         `p50 ${floor.p50.toFixed(0)} ms, p90 ${floor.p90.toFixed(0)} ms over ${String(floor.frames)} frames`,
     );
     const probe = await probeScript();
-    const sessions: SessionResult[] = [];
-    for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? players : [...players].reverse();
-      for (const player of order) {
-        const url = urls[player];
-        if (url === undefined) continue;
-        if (publisher.exit !== null) throw new Error(`publisher stopped: ${publisher.exit}`);
-        process.stdout.write(`  ${PLAYER_LABEL[player]} round ${String(round + 1)} ... `);
-        const result = await runSession(browser, player, url, probe, perSession);
-        sessions.push(result);
-        dumpSession(result, round);
-        const s = summarize(player, [result]);
-        console.log(
-          result.failure ??
-            `p50 ${s.p50.toFixed(0)} ms, first frame ${(result.firstFrameMs ?? NaN).toFixed(0)} ms, ` +
-              `${String(result.misread)}/${String(result.frames)} misread`,
-        );
-      }
-    }
+    const sessions = await runRounds({
+      browser,
+      players,
+      urls,
+      probe,
+      rounds,
+      secondsPerSession: perSession,
+      publisher,
+      onSession: dumpSession,
+    });
     const summaries = players.map((p) =>
       summarize(
         p,
