@@ -19,7 +19,10 @@ export interface PlayerStats {
   stalls: number;
   /** Seconds of media held in the SourceBuffer (behind and ahead of the playhead). */
   bufferedSec: number;
-  /** Whether the transmuxer runs in a Worker (false: inline on the page's thread). */
+  /**
+   * Whether the transmuxer runs in a Worker (false: inline on the page's thread, as during the
+   * first second while the worker starts, or after it failed).
+   */
   transmuxInWorker: boolean;
   /** QuotaExceededError answers to appends, and back-buffer evictions, since load(). */
   quotaExceeded: number;

@@ -41,8 +41,8 @@ interface Connection {
 }
 
 const STATS_INTERVAL_MS = 1000;
-/** How long the first frame waits for the rest of the server's join burst (see schedulePositioning). */
-const STARTUP_BURST_MS = 40;
+/** The worker starts after the first frame's rush; the inline head start transmuxes meanwhile. */
+const WORKER_START_DELAY_MS = 1000;
 
 export function createPlayer(video: HTMLVideoElement, options: PlayerOptions): Player {
   return new LivePlayer(
@@ -75,7 +75,6 @@ class LivePlayer implements Player {
   private firstFrameSeen = false;
   private autoplayed = false;
   private positioned = false;
-  private positionTimer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
   private destroyed = false;
 
@@ -173,7 +172,11 @@ class LivePlayer implements Player {
 
   private connect(): void {
     const transmux = new TransmuxClient(
-      { format: transmuxFormatOf(this.options.type), useWorker: this.options.worker },
+      {
+        format: transmuxFormatOf(this.options.type),
+        useWorker: this.options.worker,
+        workerStartDelayMs: WORKER_START_DELAY_MS,
+      },
       (outputs) => this.enqueue(connection, outputs),
       (error) => this.events.emit('error', asPlayerError(error, 'WORKER')),
     );
@@ -260,7 +263,7 @@ class LivePlayer implements Player {
           this.reconnect.reset();
         }
         if (this.positioned) this.latency?.update(mse.bufferedEnd());
-        else this.schedulePositioning(mse);
+        else this.positionForFirstFrame(mse);
         // Autoplay once per load(); a later pause (the user, a background tab) is respected.
         if (!this.autoplayed && !this.destroyed) {
           this.autoplayed = true;
@@ -301,28 +304,21 @@ class LivePlayer implements Player {
   }
 
   /**
-   * Startup: wait briefly for the GOP-cache burst, then seek once to the live edge (one decoder
-   * preroll; showing the cached keyframe first and jumping later would cost two).
+   * Startup: show the first keyframe the moment it is buffered (one frame to decode), then the
+   * latency controller's startup jump takes the playhead to the live edge once the rest of the
+   * server's GOP-cache burst has landed. Waiting for the burst and seeking once to the edge
+   * would cost the first frame the whole burst plus a GOP of decoder preroll.
    */
-  private schedulePositioning(mse: MseController): void {
-    if (this.positionTimer !== undefined) return;
-    const generation = this.generation;
-    this.positionTimer = setTimeout(() => {
-      if (generation !== this.generation) return;
-      if (mse.bufferedRanges().length === 0) {
-        this.positionTimer = undefined; // the first append has not landed yet (busy machine)
-        return this.schedulePositioning(mse);
-      }
-      this.positioned = true;
-      const options = { targetLatencyMs: this.targetLatencyMs };
-      const emit = (e: PlayerEventMap['latency']): void => this.events.emit('latency', e);
-      if (!this.vod) this.latency = new LatencyController(this.video, options, emit);
-      const end = mse.bufferedEnd();
-      const [start] = mse.bufferedRanges().find(([, e]) => e === end) ?? [end];
-      this.video.currentTime = this.vod
-        ? start
-        : Math.max(start, end - this.targetLatencyMs / 1000);
-    }, STARTUP_BURST_MS);
+  private positionForFirstFrame(mse: MseController): void {
+    const ranges = mse.bufferedRanges();
+    if (ranges.length === 0) return; // a segment too short to buffer alone: the next one
+    this.positioned = true;
+    const options = { targetLatencyMs: this.targetLatencyMs };
+    const emit = (e: PlayerEventMap['latency']): void => this.events.emit('latency', e);
+    if (!this.vod) this.latency = new LatencyController(this.video, options, emit);
+    const end = mse.bufferedEnd();
+    const [start] = ranges.find(([, e]) => e === end) ?? [end];
+    this.video.currentTime = start;
   }
 
   private connectionLost(connection: Connection, reason: string): void {
@@ -379,8 +375,6 @@ class LivePlayer implements Player {
   private teardown(): void {
     this.generation++;
     clearTimeout(this.reconnectTimer);
-    clearTimeout(this.positionTimer);
-    this.positionTimer = undefined;
     clearInterval(this.statsTimer);
     this.closeConnection();
     this.watchdog?.stop();

@@ -35,10 +35,19 @@ beforeAll(() => {
   ts = readBytes(tsFile);
 });
 
+interface FakeWorkerBehaviour {
+  /** Messages wait this long before the first is handled (a worker still starting). */
+  bootMs?: number;
+  /** Never answers. */
+  silent?: boolean;
+  /** Drops the last output of every non-empty answer (a worker that disagrees). */
+  mangle?: boolean;
+}
+
 /**
  * A Worker stand-in: messages cross a structuredClone with the transfer list (as postMessage
- * does, so a bad transfer list throws here too) and are delivered asynchronously. After
- * `dieAfter` data messages it reports an error instead of answering.
+ * does, so a bad transfer list throws here too) and are delivered asynchronously, in order.
+ * After `dieAfter` data messages it reports an error instead of answering.
  */
 class FakeWorker implements WorkerLike {
   onmessage: ((event: { data: unknown }) => void) | null = null;
@@ -46,21 +55,48 @@ class FakeWorker implements WorkerLike {
   onmessageerror: ((event: unknown) => void) | null = null;
   terminated = false;
   transferred = 0;
+  answers = 0;
   private dataSeen = 0;
+  private booting: unknown[] | null = null;
   private readonly host = new TransmuxWorkerHost((message, transfer) => {
     this.transferred += transfer.length;
-    const clone: unknown = structuredClone(message, { transfer });
+    const sent =
+      this.behaviour.mangle === true && message.type === 'output' && message.outputs.length > 0
+        ? { ...message, outputs: message.outputs.slice(0, -1) }
+        : message;
+    const clone: unknown = structuredClone(sent, { transfer });
     setTimeout(() => {
-      if (!this.terminated) this.onmessage?.({ data: clone });
+      if (this.terminated) return;
+      this.answers++;
+      this.onmessage?.({ data: clone });
     }, 0);
   });
 
-  constructor(private readonly dieAfter = Infinity) {}
+  constructor(
+    private readonly dieAfter = Infinity,
+    private readonly behaviour: FakeWorkerBehaviour = {},
+  ) {
+    const bootMs = behaviour.bootMs ?? 0;
+    if (bootMs > 0) {
+      this.booting = [];
+      const boot = setTimeout(() => {
+        const queued = this.booting ?? [];
+        this.booting = null;
+        for (const message of queued) if (!this.terminated) this.host.handle(message);
+      }, bootMs);
+      boot.unref();
+    }
+  }
 
   postMessage(message: ClientMessage, transfer: Transferable[]): void {
     const clone: unknown = structuredClone(message, { transfer: transfer as ArrayBuffer[] });
+    if (this.behaviour.silent === true) return;
     if (message.type === 'data' && ++this.dataSeen > this.dieAfter) {
       setTimeout(() => this.onerror?.(new Error('worker crashed')), 0);
+      return;
+    }
+    if (this.booting !== null) {
+      this.booting.push(clone);
       return;
     }
     setTimeout(() => {
@@ -108,7 +144,7 @@ describe('TransmuxClient', () => {
     const out: TransmuxOutput[] = [];
     const failures: unknown[] = [];
     const client = new TransmuxClient(
-      { format: 'flv', useWorker: true, createWorker: () => worker },
+      { format: 'flv', useWorker: true, createWorker: () => worker, inlineHeadStart: false },
       (o) => out.push(...o),
       (e) => failures.push(e),
     );
@@ -130,7 +166,12 @@ describe('TransmuxClient', () => {
       const out: TransmuxOutput[] = [];
       const failures: unknown[] = [];
       const client = new TransmuxClient(
-        { format: 'flv', useWorker: true, createWorker: () => new FakeWorker(dieAfter) },
+        {
+          format: 'flv',
+          useWorker: true,
+          createWorker: () => new FakeWorker(dieAfter),
+          inlineHeadStart: false,
+        },
         (o) => out.push(...o),
         (e) => failures.push(e),
       );
@@ -197,7 +238,12 @@ describe('TransmuxClient', () => {
   it('replays TS after the PAT/PMT when the worker dies mid-stream', async () => {
     const out: TransmuxOutput[] = [];
     const client = new TransmuxClient(
-      { format: 'auto', useWorker: true, createWorker: () => new FakeWorker(20) },
+      {
+        format: 'auto',
+        useWorker: true,
+        createWorker: () => new FakeWorker(20),
+        inlineHeadStart: false,
+      },
       (o) => out.push(...o),
     );
     await feed(client, ts, 5);
@@ -209,17 +255,161 @@ describe('TransmuxClient', () => {
     expect(segmentsOf(out).reduce((n, s) => n + s.videoFrames, 0)).toBeGreaterThanOrEqual(39);
   });
 
-  it('delivers nothing after destroy', async () => {
+  it('transmuxes inline while the worker starts, then hands over without a repeat or a gap', async () => {
+    const worker = new FakeWorker(Infinity, { bootMs: 150 });
+    const out: TransmuxOutput[] = [];
+    const failures: unknown[] = [];
+    const client = new TransmuxClient(
+      { format: 'flv', useWorker: true, createWorker: () => worker },
+      (o) => out.push(...o),
+      (e) => failures.push(e),
+    );
+    expect(client.mode).toBe('head-start');
+    const half = Math.floor(flv.length / 2);
+    client.push(flv.slice(0, 4000));
+    client.push(flv.slice(4000, half));
+    // Delivered at once, from the inline transmuxer: the worker has not even started.
+    expect(out[0]?.type).toBe('init');
+    expect(segmentsOf(out).length).toBeGreaterThan(0);
+    expect(worker.answers).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(client.mode).toBe('worker');
+    const beforeHandover = out.length;
+    await feed(client, flv.slice(half), 6);
+    expect(failures).toEqual([]);
+    expect(out.length).toBeGreaterThan(beforeHandover);
+    const expected = direct('flv', flv);
+    expect(out.map((o) => o.type)).toEqual(expected.map((o) => o.type));
+    expect(out.map((o) => (o.type === 'segment' ? o.startSec : -1))).toEqual(
+      expected.map((o) => (o.type === 'segment' ? o.startSec : -1)),
+    );
+    const file = join(dir, 'head-start.mp4');
+    writeMp4(file, out);
+    expect(decodeErrors(file)).toBe('');
+    expect(probeFrames(file).video).toBe(50);
+    client.destroy();
+  });
+
+  it.each([
+    ['dies during the head start', new FakeWorker(2, { bootMs: 60_000 }), /crashed/],
+    [
+      'disagrees with the inline transmuxer',
+      new FakeWorker(Infinity, { mangle: true }),
+      /disagrees/,
+    ],
+  ])(
+    'a worker that %s is dropped and inline carries on with every frame',
+    async (_, worker, why) => {
+      const out: TransmuxOutput[] = [];
+      const failures: unknown[] = [];
+      const client = new TransmuxClient(
+        { format: 'flv', useWorker: true, createWorker: () => worker },
+        (o) => out.push(...o),
+        (e) => failures.push(e),
+      );
+      // One big first chunk: the worker's first answer already has outputs to compare.
+      client.push(flv.slice(0, 20_000));
+      await feed(client, flv.slice(20_000), 7);
+      expect(failures).toHaveLength(1);
+      expect(String(failures[0])).toMatch(why);
+      expect(worker.terminated).toBe(true);
+      expect(client.mode).toBe('inline');
+      // No WORKER_RESTART (nothing is replayed or lost): just what the stream itself warns about.
+      const notes = (o: TransmuxOutput[]): string[] =>
+        o.flatMap((x) => (x.type === 'warning' || x.type === 'error' ? [x.code] : []));
+      expect(notes(out)).toEqual(notes(direct('flv', flv)));
+      expect(segmentsOf(out).reduce((n, s) => n + s.videoFrames, 0)).toBe(50);
+    },
+  );
+
+  it('creates the worker only after workerStartDelayMs, then hands over', async () => {
+    let created = 0;
+    const out: TransmuxOutput[] = [];
+    const failures: unknown[] = [];
+    const client = new TransmuxClient(
+      {
+        format: 'flv',
+        useWorker: true,
+        workerStartDelayMs: 80,
+        createWorker: () => {
+          created++;
+          return new FakeWorker();
+        },
+      },
+      (o) => out.push(...o),
+      (e) => failures.push(e),
+    );
+    const half = Math.floor(flv.length / 2);
+    client.push(flv.slice(0, half));
+    expect(segmentsOf(out).length).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(created).toBe(0);
+    expect(client.mode).toBe('head-start');
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(created).toBe(1);
+    expect(client.mode).toBe('worker');
+    await feed(client, flv.slice(half), 8);
+    expect(failures).toEqual([]);
+    expect(out.map((o) => o.type)).toEqual(direct('flv', flv).map((o) => o.type));
+    client.destroy();
+  });
+
+  it('reports a deferred worker that cannot start and stays inline', async () => {
+    const out: TransmuxOutput[] = [];
+    const failures: unknown[] = [];
+    const client = new TransmuxClient(
+      {
+        format: 'flv',
+        useWorker: true,
+        workerStartDelayMs: 10,
+        createWorker: () => {
+          throw new Error('blocked by CSP');
+        },
+      },
+      (o) => out.push(...o),
+      (e) => failures.push(e),
+    );
+    await feed(client, flv, 9);
+    expect(failures.map(String)).toEqual(['Error: blocked by CSP']);
+    expect(client.mode).toBe('inline');
+    expect(segmentsOf(out).reduce((n, s) => n + s.videoFrames, 0)).toBe(50);
+  });
+
+  it('gives up on a worker that never answers', () => {
+    const worker = new FakeWorker(Infinity, { silent: true });
+    const out: TransmuxOutput[] = [];
+    const failures: unknown[] = [];
+    const client = new TransmuxClient(
+      { format: 'flv', useWorker: true, createWorker: () => worker },
+      (o) => out.push(...o),
+      (e) => failures.push(e),
+    );
+    for (let at = 0; at < flv.length; at += 16) client.push(flv.slice(at, at + 16));
+    client.flush();
+    expect(flv.length / 16).toBeGreaterThan(2001);
+    expect(failures.map(String)).toEqual(['Error: the transmux worker did not start']);
+    expect(client.mode).toBe('inline');
+    expect(segmentsOf(out).reduce((n, s) => n + s.videoFrames, 0)).toBe(50);
+  });
+
+  it.each([false, true])('delivers nothing after destroy (head start %s)', async (headStart) => {
     const out: TransmuxOutput[] = [];
     const client = new TransmuxClient(
-      { format: 'flv', useWorker: true, createWorker: () => new FakeWorker() },
+      {
+        format: 'flv',
+        useWorker: true,
+        createWorker: () => new FakeWorker(),
+        inlineHeadStart: headStart,
+      },
       (o) => out.push(...o),
     );
-    client.push(flv);
+    client.push(flv.slice(0, 30_000));
+    const delivered = out.length; // the head start's inline outputs come at once
+    expect(delivered > 0).toBe(headStart);
     client.destroy();
-    client.push(flv);
+    client.push(flv.slice(30_000));
     client.flush();
     await settle();
-    expect(out).toEqual([]);
+    expect(out).toHaveLength(delivered);
   });
 });

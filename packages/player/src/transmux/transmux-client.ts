@@ -1,25 +1,33 @@
+import { DeferredWorker } from './deferred-worker.js';
+import { InlineHeadStart } from './inline-head-start.js';
 import { StreamCheckpoint } from './stream-checkpoint.js';
 import type { TransmuxOptions, TransmuxOutput } from './transmux-types.js';
 import { Transmuxer } from './transmuxer.js';
-import type { ClientMessage } from './worker-protocol.js';
+import type { ClientMessage, WorkerLike } from './worker-protocol.js';
+
+export type { WorkerLike } from './worker-protocol.js';
 import { parseWorkerMessage } from './worker-protocol.js';
 
 declare const __TIDECAST_WORKER_SOURCE__: string | undefined;
 
-/** The part of a Worker the client uses (a real Worker, or a stand-in in tests). */
-export interface WorkerLike {
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-  onmessageerror: ((event: unknown) => void) | null;
-  postMessage(message: ClientMessage, transfer: Transferable[]): void;
-  terminate(): void;
-}
-
 export interface TransmuxClientOptions extends TransmuxOptions {
   useWorker: boolean;
+  /**
+   * With a worker: transmux inline too until the worker has caught up (InlineHeadStart), so a
+   * worker's start-up does not delay the first frame. Default true.
+   */
+  inlineHeadStart?: boolean;
+  /** With the head start: create the worker only after this many ms (DeferredWorker). Default 0. */
+  workerStartDelayMs?: number;
   /** Makes the worker; default: a Worker from a Blob of the bundled worker source. */
   createWorker?: () => WorkerLike;
 }
+
+/**
+ * A worker that owes more answers than this while the inline head start runs is taken as not
+ * starting at all (about 20 s of a live stream's chunks): it is dropped and inline carries on.
+ */
+const MAX_HEAD_START_BACKLOG = 2000;
 
 /** Input kept for a replay beyond this is dropped oldest first (the replay then skips ahead). */
 const MAX_RETAINED_BYTES = 16 * 1024 * 1024;
@@ -43,6 +51,8 @@ export class TransmuxClient {
   private readonly onWorkerFailure: ((error: unknown) => void) | undefined;
   private worker: WorkerLike | undefined;
   private inline: Transmuxer | undefined;
+  /** Set while both run (the worker is catching up): see InlineHeadStart. */
+  private headStart: InlineHeadStart | undefined;
   private checkpoint: StreamCheckpoint;
   private retained: Retained[] = [];
   private retainedBytes = 0;
@@ -63,12 +73,25 @@ export class TransmuxClient {
     this.onOutput = onOutput;
     this.onWorkerFailure = onWorkerFailure;
     this.checkpoint = new StreamCheckpoint(options.format);
-    if (options.useWorker) this.startWorker(options.createWorker);
-    if (this.worker === undefined) this.inline = new Transmuxer(this.options);
+    const headStart = options.inlineHeadStart !== false;
+    if (options.useWorker) {
+      this.startWorker(options.createWorker, headStart ? (options.workerStartDelayMs ?? 0) : 0);
+    }
+    if (this.worker !== undefined && headStart) this.headStart = new InlineHeadStart();
+    if (this.worker === undefined || this.headStart !== undefined) {
+      this.inline = new Transmuxer(this.options);
+    }
   }
 
+  /** Whether the worker does the work now (not during the head start, nor after it failed). */
   get inWorker(): boolean {
-    return this.worker !== undefined;
+    return this.mode === 'worker';
+  }
+
+  /** Who transmuxes now: 'head-start' while both do (the worker is catching up). */
+  get mode(): 'inline' | 'head-start' | 'worker' {
+    if (this.worker === undefined) return 'inline';
+    return this.headStart === undefined ? 'worker' : 'head-start';
   }
 
   push(bytes: Uint8Array): void {
@@ -84,14 +107,16 @@ export class TransmuxClient {
     this.offset += bytes.length;
     // The caller's bytes stay here for a replay; the worker gets its own copy, transferred.
     const copy = bytes.slice();
+    this.alsoInline((inline) => inline.push(bytes));
     this.post({ type: 'data', seq, bytes: copy }, [copy.buffer]);
   }
 
   flush(): void {
     if (this.destroyed) return;
     this.flushed = true;
-    if (this.worker !== undefined) this.post({ type: 'flush' }, []);
-    else this.deliver(this.inline?.flush() ?? []);
+    if (this.worker === undefined) return this.deliver(this.inline?.flush() ?? []);
+    this.alsoInline((inline) => inline.flush());
+    this.post({ type: 'flush' }, []);
   }
 
   /**
@@ -105,6 +130,7 @@ export class TransmuxClient {
       this.deliver(this.inline?.discontinuity() ?? []);
       return;
     }
+    this.alsoInline((inline) => inline.discontinuity());
     this.post({ type: 'discontinuity' }, []);
     this.checkpoint = new StreamCheckpoint(this.options.format);
     this.retained = [];
@@ -126,14 +152,27 @@ export class TransmuxClient {
       worker.terminate();
     }
     this.inline = undefined;
+    this.headStart = undefined;
     this.retained = [];
   }
 
-  private startWorker(create: (() => WorkerLike) | undefined): void {
+  /** During the head start: the inline transmuxer does the operation and its outputs go out. */
+  private alsoInline(operation: (inline: Transmuxer) => TransmuxOutput[]): void {
+    const headStart = this.headStart;
+    if (headStart === undefined || this.inline === undefined) return;
+    const outputs = operation(this.inline);
+    headStart.record(outputs);
+    this.deliver(outputs);
+    if (headStart.backlog > MAX_HEAD_START_BACKLOG && this.worker !== undefined) {
+      this.fail(this.worker, new Error('the transmux worker did not start'));
+    }
+  }
+
+  private startWorker(create: (() => WorkerLike) | undefined, delayMs: number): void {
     try {
       const factory = create ?? defaultWorkerFactory();
       if (factory === undefined) return; // no worker source or no Worker: inline, not a failure
-      const worker = factory();
+      const worker = delayMs > 0 ? new DeferredWorker(factory, delayMs) : factory();
       worker.onmessage = (event) => this.onMessage(worker, event.data);
       worker.onerror = (event) => this.fail(worker, event);
       worker.onmessageerror = (event) => this.fail(worker, event);
@@ -162,7 +201,17 @@ export class TransmuxClient {
       return this.fail(worker, new Error('malformed message from the transmux worker'));
     if (message.type === 'fatal') return this.fail(worker, new Error(message.message));
     this.acknowledge(message.ack);
-    this.deliver(message.outputs);
+    const headStart = this.headStart;
+    if (headStart === undefined) return this.deliver(message.outputs);
+    // Already delivered from the inline transmuxer; the worker's copy only has to agree.
+    const verdict = headStart.answer(message.outputs);
+    if (verdict === 'mismatch') {
+      return this.fail(worker, new Error('the transmux worker disagrees with the inline one'));
+    }
+    if (verdict === 'caught-up') {
+      this.headStart = undefined;
+      this.inline = undefined;
+    }
   }
 
   private retain(item: Retained): void {
@@ -201,6 +250,13 @@ export class TransmuxClient {
       // nothing to do
     }
     this.onWorkerFailure?.(error);
+    if (this.headStart !== undefined && this.inline !== undefined) {
+      // The inline transmuxer has seen every byte: it simply carries on alone.
+      this.headStart = undefined;
+      this.retained = [];
+      this.retainedBytes = 0;
+      return;
+    }
     const inline = new Transmuxer(this.options);
     this.inline = inline;
     const outputs: TransmuxOutput[] = [];

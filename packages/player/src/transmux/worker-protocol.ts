@@ -18,6 +18,15 @@ export type WorkerMessage =
   /** Outputs of everything up to data message `ack` (sent even when `outputs` is empty). */
   { type: 'output'; ack: number; outputs: TransmuxOutput[] } | { type: 'fatal'; message: string };
 
+/** The part of a Worker the client uses (a real Worker, or a stand-in in tests). */
+export interface WorkerLike {
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  onmessageerror: ((event: unknown) => void) | null;
+  postMessage(message: ClientMessage, transfer: Transferable[]): void;
+  terminate(): void;
+}
+
 type Fields = Record<string, unknown>;
 
 function isObject(value: unknown): value is Fields {
