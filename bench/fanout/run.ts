@@ -4,7 +4,7 @@
  * process (fresh per pass); ffmpeg publishes over RTMP; viewers live in a load-generator child.
  * Usage: npx tsc -b && npx tsx bench/fanout/run.ts [--viewers 300,1000]
  *        [--protocols http-flv,ws-flv] [--servers nms,tidecast] [--window 20] [--settle 5]
- *        [--behind-ms 2000] [--no-pin] [--input f.flv]
+ *        [--behind-ms 2000] [--no-pin] [--input f.flv] [--merge-write-ms N]
  * Prints a table and the target checks as text; exits 0 unless something crashed.
  */
 import { cpus, loadavg } from 'node:os';
@@ -14,7 +14,7 @@ import { runPass } from './fanout-pass.js';
 import { failedPass, renderResults } from './fanout-stats.js';
 import type { PassResult } from './fanout-stats.js';
 import type { ServerKind, ViewerProtocol } from './ipc-messages.js';
-import { tidecastAvailable } from './tidecast-server.js';
+import { MERGE_WRITE_ENV, tidecastAvailable } from './tidecast-server.js';
 import { targetChecks } from './fanout-targets.js';
 
 const { values: args } = parseArgs({
@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     'no-pin': { type: 'boolean', default: false },
     clients: { type: 'string' },
     input: { type: 'string' },
+    // Tidecast with merged writes (viewer.mergeWriteMs), which is off by default.
+    'merge-write-ms': { type: 'string' },
   },
 });
 
@@ -55,6 +57,15 @@ let servers = list<ServerKind>('servers', args.servers, ['nms', 'tidecast']);
 const windowMs = positive('window', args.window) * 1000;
 const settleMs = positive('settle', args.settle) * 1000;
 const behindMs = positive('behind-ms', args['behind-ms']);
+
+const mergeWriteMs = args['merge-write-ms'];
+if (mergeWriteMs !== undefined) {
+  const ms = Number(mergeWriteMs);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 1000)
+    throw new RangeError('--merge-write-ms: 0-1000');
+  // server-child.ts reads it (children inherit the environment).
+  process.env[MERGE_WRITE_ENV] = String(ms);
+}
 
 const cores = cpus().length;
 // One load generator per core left after the server's core and one for ffmpeg and the runner.
@@ -87,6 +98,12 @@ async function main(): Promise<void> {
     `per pass: join, ${String(settleMs / 1000)} s settle, ${String(windowMs / 1000)} s window; ` +
       `behind = lag > ${String(behindMs)} ms or disconnected`,
   );
+  if (mergeWriteMs !== undefined && servers.includes('tidecast')) {
+    notes.push(
+      `tidecast: viewer.mergeWriteMs ${mergeWriteMs} (merged writes, NOT the default: up to ` +
+        `${mergeWriteMs} ms more latency; the targets are about the defaults)`,
+    );
+  }
   for (const note of notes) console.log(note);
   const startLoad = loadavg()[0] ?? 0;
 

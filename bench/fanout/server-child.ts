@@ -9,7 +9,7 @@ import { hasType, processSample } from './ipc-messages.js';
 import type { ServerReply } from './ipc-messages.js';
 import { createNmsServer } from './nms-server.js';
 import type { BenchServer } from './server-adapter.js';
-import { createTidecastServer } from './tidecast-server.js';
+import { createTidecastServer, fanoutTidecastSettings } from './tidecast-server.js';
 
 function send(reply: ServerReply): void {
   process.send?.(reply);
@@ -17,7 +17,7 @@ function send(reply: ServerReply): void {
 
 async function build(kind: string | undefined): Promise<BenchServer> {
   if (kind === 'nms') return createNmsServer();
-  if (kind === 'tidecast') return createTidecastServer();
+  if (kind === 'tidecast') return createTidecastServer(fanoutTidecastSettings());
   throw new Error(`unknown server '${String(kind)}'`);
 }
 

@@ -18,6 +18,15 @@ function port(value: unknown, what: string): number {
   return value;
 }
 
+/** Environment variable with `viewer.mergeWriteMs` for the fan-out bench's Tidecast (--merge-write-ms). */
+export const MERGE_WRITE_ENV = 'FANOUT_TIDECAST_MERGE_WRITE_MS';
+
+/** The fan-out bench's settings over the defaults: merged writes when the runner asked for them. */
+export function fanoutTidecastSettings(): Record<string, unknown> {
+  const ms = process.env[MERGE_WRITE_ENV];
+  return ms === undefined || ms === '' ? {} : { viewer: { mergeWriteMs: Number(ms) } };
+}
+
 /** `extra` settings go over the bench defaults (e.g. `hls` for the HLS latency bench). */
 export async function createTidecastServer(
   extra: Record<string, unknown> = {},

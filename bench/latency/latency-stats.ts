@@ -37,6 +37,8 @@ export interface PlayerSummary {
   dropped: number;
   decoded: number;
   unseen: number;
+  stalls: number;
+  stalledMs: number;
   clockSkewMs: number;
   errors: string[];
   drift: Drift | null;
@@ -106,6 +108,8 @@ export function summarize(player: PlayerName, sessions: readonly SessionResult[]
     dropped: sessions.reduce((n, s) => n + s.droppedFrames, 0),
     unseen: sessions.reduce((n, s) => n + s.unseenFrames, 0),
     decoded: sessions.reduce((n, s) => n + s.decodedFrames, 0),
+    stalls: sessions.reduce((n, s) => n + s.stalls, 0),
+    stalledMs: sessions.reduce((n, s) => n + s.stalledMs, 0),
     clockSkewMs: Math.max(0, ...sessions.map((s) => s.clockSkewMs)),
     errors: sessions.flatMap((s) => s.errors),
     drift: longest === undefined ? null : drift(longest),
@@ -133,6 +137,7 @@ export function renderTable(summaries: readonly PlayerSummary[]): string {
     'ahead max s',
     'dropped',
     'unseen',
+    'stalls (ms)',
     'errors',
   ];
   const rows = summaries.map((s) => [
@@ -151,6 +156,7 @@ export function renderTable(summaries: readonly PlayerSummary[]): string {
     s.aheadMaxSec.toFixed(2),
     String(s.dropped),
     String(s.unseen),
+    `${String(s.stalls)} (${ms(s.stalledMs)})`,
     String(s.errors.length),
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));

@@ -15,6 +15,9 @@ let lastPresented = -1;
 let unseenFrames = 0;
 let errors: string[] = [];
 let video: HTMLVideoElement | null = null;
+let stalls = 0;
+let stalledMs = 0;
+let waitingSince: number | null = null;
 
 const canvas = document.createElement('canvas');
 canvas.width = STRIP_WIDTH;
@@ -48,6 +51,16 @@ function attach(element: HTMLVideoElement): void {
     errors.push(`video error ${String(element.error?.code)}: ${element.error?.message ?? ''}`);
   });
   element.requestVideoFrameCallback(onFrame);
+  // A seek waits for data by design (a player's own jump to the live edge): not a stall.
+  element.addEventListener('waiting', () => {
+    if (firstFrameMs === null || element.seeking || waitingSince !== null) return;
+    stalls++;
+    waitingSince = performance.now();
+  });
+  element.addEventListener('playing', () => {
+    if (waitingSince !== null) stalledMs += performance.now() - waitingSince;
+    waitingSince = null;
+  });
 }
 
 function findVideo(): void {
@@ -78,6 +91,8 @@ const api: ProbeApi = {
       unseenFrames,
       droppedFrames: quality?.droppedVideoFrames ?? 0,
       totalFrames: quality?.totalVideoFrames ?? 0,
+      stalls,
+      stalledMs: stalledMs + (waitingSince === null ? 0 : performance.now() - waitingSince),
       clockSkewMs: performance.timeOrigin + performance.now() - Date.now(),
       errors,
     };

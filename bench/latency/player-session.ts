@@ -31,6 +31,9 @@ export interface SessionResult {
   droppedFrames: number;
   /** getVideoPlaybackQuality().totalVideoFrames at the end: frames the decoder produced. */
   decodedFrames: number;
+  /** Stalls after the first frame and their total duration (ProbeBatch). */
+  stalls: number;
+  stalledMs: number;
   /** Largest |page clock - wall clock| seen (ms): latencies are only as good as this. */
   clockSkewMs: number;
   errors: string[];
@@ -75,6 +78,8 @@ export async function runSession(
     unseenFrames: 0,
     droppedFrames: 0,
     decodedFrames: 0,
+    stalls: 0,
+    stalledMs: 0,
     clockSkewMs: 0,
     errors: [],
     failure: null,
@@ -122,6 +127,8 @@ export async function runSession(
       result.unseenFrames = batch.unseenFrames;
       result.droppedFrames = batch.droppedFrames;
       result.decodedFrames = batch.totalFrames;
+      result.stalls = batch.stalls;
+      result.stalledMs = batch.stalledMs;
       result.clockSkewMs = Math.max(result.clockSkewMs, Math.abs(batch.clockSkewMs));
       if (batch.firstFrameMs !== null && firstFrameAt === null) {
         result.firstFrameMs = batch.firstFrameMs;

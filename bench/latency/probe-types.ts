@@ -12,6 +12,13 @@ export interface ProbeBatch {
   unseenFrames: number;
   droppedFrames: number;
   totalFrames: number;
+  /**
+   * Playback stalls after the first frame: 'waiting' events outside a seek, and the ms from
+   * each to the next 'playing' (cumulative since the page loaded; a stall still open counts up
+   * to now).
+   */
+  stalls: number;
+  stalledMs: number;
   /** performance.timeOrigin + performance.now() - Date.now(): the page clock against the wall clock. */
   clockSkewMs: number;
   /** Page errors and media element errors, newest last. */

@@ -5,6 +5,7 @@
  * page reads every displayed frame back (requestVideoFrameCallback + canvas).
  * Usage: npx tsc -b && npx tsx bench/latency/run.ts [--duration 60] [--rounds 2]
  *        [--players tidecast,mpegts] [--protocol http-flv|ws-flv] [--tidecast-js file]
+ *        [--warm-up 3 (s, one uncounted session per player first; 0: none)]
  * Prints a table and the target checks as text; exits 0 unless something crashed.
  */
 import { appendFileSync } from 'node:fs';
@@ -30,6 +31,7 @@ const { values: args } = parseArgs({
     players: { type: 'string', default: 'tidecast,mpegts' },
     protocol: { type: 'string', default: 'http-flv' },
     'tidecast-js': { type: 'string' },
+    'warm-up': { type: 'string', default: '3' },
   },
 });
 
@@ -43,6 +45,9 @@ let players = args.players.split(',').map((p) => p.trim()) as PlayerName[];
 for (const p of players) {
   if (p !== 'tidecast' && p !== 'mpegts') throw new RangeError(`--players: unknown '${p}'`);
 }
+const warmUpSeconds = Number(args['warm-up']);
+if (!Number.isFinite(warmUpSeconds) || warmUpSeconds < 0)
+  throw new RangeError('--warm-up: seconds >= 0');
 const protocol = args.protocol;
 if (protocol !== 'http-flv' && protocol !== 'ws-flv')
   throw new RangeError('--protocol: http-flv|ws-flv');
@@ -172,6 +177,7 @@ async function main(): Promise<void> {
       rounds,
       secondsPerSession: perSession,
       publisher,
+      warmUpSeconds,
       onSession: dumpSession,
     });
     const summaries = players.map((p) =>

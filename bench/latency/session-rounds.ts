@@ -17,12 +17,26 @@ export interface RoundsPlan {
   rounds: number;
   secondsPerSession: number;
   publisher: LatencyPublisher;
+  /**
+   * First a short session per player that is not counted (0: none): the browser's first page
+   * with media pays for starting its media stack (processes, decoders) once, whichever player
+   * comes first; users' browsers have usually done that already.
+   */
+  warmUpSeconds?: number;
   /** Called with each finished session (e.g. LATENCY_DUMP). */
   onSession?: (result: SessionResult, round: number) => void;
 }
 
 export async function runRounds(plan: RoundsPlan): Promise<SessionResult[]> {
   const sessions: SessionResult[] = [];
+  const warmUp = plan.warmUpSeconds ?? 0;
+  for (const player of warmUp > 0 ? plan.players : []) {
+    const url = plan.urls[player];
+    if (url === undefined) continue;
+    process.stdout.write(`  ${PLAYER_LABEL[player]} warm-up (not counted) ... `);
+    const result = await runSession(plan.browser, player, url, plan.probe, warmUp);
+    console.log(result.failure ?? `first frame ${(result.firstFrameMs ?? NaN).toFixed(0)} ms`);
+  }
   for (let round = 0; round < plan.rounds; round++) {
     const order = round % 2 === 0 ? plan.players : [...plan.players].reverse();
     for (const player of order) {

@@ -14,6 +14,7 @@ export const CONFIG_ENV: ReadonlyMap<string, string> = new Map([
   ['TIDECAST_HLS', 'hls.enabled'],
   ['TIDECAST_HLS_SEGMENT_MS', 'hls.segmentMs'],
   ['TIDECAST_HLS_RECORD_DIR', 'hls.recordDir'],
+  ['TIDECAST_MERGE_WRITE_MS', 'viewer.mergeWriteMs'],
 ]);
 
 /** `serve` flags and the config field each one sets (`--no-demo` is handled apart). */
@@ -25,6 +26,7 @@ const FLAG_FIELDS: ReadonlyMap<string, string> = new Map([
   ['demo-file', 'demo.file'],
   ['hls-segment-ms', 'hls.segmentMs'],
   ['hls-record-dir', 'hls.recordDir'],
+  ['merge-write-ms', 'viewer.mergeWriteMs'],
 ]);
 
 export const SERVE_FLAGS_HELP = `  --rtmp-port N      RTMP listen port (default 1935; env TIDECAST_RTMP_PORT)
@@ -35,6 +37,8 @@ export const SERVE_FLAGS_HELP = `  --rtmp-port N      RTMP listen port (default 
   --no-hls           no HLS playlists (env TIDECAST_HLS=0)
   --hls-segment-ms N HLS target segment length (default 2000; env TIDECAST_HLS_SEGMENT_MS)
   --hls-record-dir D record every stream's HLS segments under D (env TIDECAST_HLS_RECORD_DIR)
+  --merge-write-ms N gather N ms of output per viewer write: less server CPU for large
+                     audiences, up to N ms more latency (default 0; env TIDECAST_MERGE_WRITE_MS)
   --config FILE      JSON file with any of the settings above (and more)
   --log-level LEVEL  fatal|error|warn|info|debug|trace|silent (env TIDECAST_LOG_LEVEL)`;
 
@@ -64,6 +68,7 @@ function flagLayer(args: readonly string[]): { layer: ConfigLayer; configFile?: 
         'no-hls': { type: 'boolean' },
         'hls-segment-ms': { type: 'string' },
         'hls-record-dir': { type: 'string' },
+        'merge-write-ms': { type: 'string' },
         config: { type: 'string' },
       },
     });

@@ -21,6 +21,23 @@ describe('config', () => {
     expect(config.host).toBe('0.0.0.0');
     expect(config.demo.enabled).toBe(true);
     expect(config.gopCache.enabled).toBe(true);
+    expect(config.viewer.mergeWriteMs).toBe(0);
+  });
+
+  it('takes merged writes from a flag, the environment or a file, within 0-1000 ms', async () => {
+    const fromFlag = await loadConfig({ args: ['--merge-write-ms', '40'], env: {} });
+    expect(fromFlag.viewer.mergeWriteMs).toBe(40);
+    const fromEnv = await loadConfig({ args: [], env: { TIDECAST_MERGE_WRITE_MS: '100' } });
+    expect(fromEnv.viewer.mergeWriteMs).toBe(100);
+    expect(configFromObject({ viewer: { mergeWriteMs: 350 } }).viewer.mergeWriteMs).toBe(350);
+    const problems = await problemsOf(() =>
+      loadConfig({ args: ['--merge-write-ms', '5000'], env: {} }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^flag --merge-write-ms: viewer.mergeWriteMs must be an integer 0-1000/,
+      ),
+    ]);
   });
 
   it('layers defaults < file < env < flags', async () => {

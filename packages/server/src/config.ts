@@ -26,6 +26,13 @@ export interface ViewerConfig {
   maxQueueBytes: number;
   /** A viewer that stays behind longer than this is disconnected. */
   maxLagMs: number;
+  /**
+   * Merged writes (SRS's mw_latency): gather a stream's output for this many ms and write it
+   * to each viewer at once. Fewer, larger socket writes cost the server less per viewer (the
+   * kernel's per-write work dominates a big fan-out) at the price of up to this much added
+   * latency. 0 (default): every event-loop turn's output is written at the end of that turn.
+   */
+  mergeWriteMs: number;
 }
 
 /** HTTP connection limits (see http-app.ts); they never cut media responses or WebSockets. */
@@ -70,7 +77,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   logLevel: 'info',
   demo: { enabled: true, file: undefined, app: 'live', stream: 'demo' },
   gopCache: { enabled: true, maxDurationMs: 10_000, maxBytes: 32 * 1024 * 1024 },
-  viewer: { maxQueueBytes: 4 * 1024 * 1024, maxLagMs: 10_000 },
+  viewer: { maxQueueBytes: 4 * 1024 * 1024, maxLagMs: 10_000, mergeWriteMs: 0 },
   publisherGraceMs: 5_000,
   httpTimeouts: { headersMs: 10_000, requestMs: 15_000, keepAliveMs: 5_000 },
   hls: { enabled: true, segmentMs: 2000, partMs: 333, windowSegments: 10, recordDir: undefined },
@@ -163,6 +170,7 @@ export const CONFIG_FIELDS: ReadonlyMap<string, FieldCheck> = new Map<string, Fi
   ['gopCache.maxBytes', intRange(0, 1024 * MIB)],
   ['viewer.maxQueueBytes', intRange(64 * 1024, 1024 * MIB)],
   ['viewer.maxLagMs', intRange(100, 600_000)],
+  ['viewer.mergeWriteMs', intRange(0, 1_000)],
   ['publisherGraceMs', intRange(0, 600_000)],
   ['httpTimeouts.headersMs', intRange(100, 600_000)],
   ['httpTimeouts.requestMs', intRange(100, 600_000)],

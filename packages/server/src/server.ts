@@ -38,6 +38,15 @@ export interface TidecastServer {
 const VERSION = '0.1.0';
 const DEMO_PUBLISHER_ID = 'demo';
 
+/**
+ * When a stream's pending output goes to its viewers: at the end of the event-loop turn
+ * (LiveStream's default), or `mergeWriteMs` after the first chunk of a batch (merged writes).
+ */
+function flushScheduler(mergeWriteMs: number): ((task: () => void) => void) | undefined {
+  if (mergeWriteMs <= 0) return undefined;
+  return (task) => void setTimeout(task, mergeWriteMs);
+}
+
 export function createServer(config: ServerConfig, deps: ServerDeps = {}): TidecastServer {
   const logger = deps.logger ?? silentLogger();
   const startedAt = performance.now();
@@ -47,6 +56,7 @@ export function createServer(config: ServerConfig, deps: ServerDeps = {}): Tidec
     tapFor: (key) => hls.tapFor(key),
     gopCache: { ...config.gopCache },
     queue: { maxQueueBytes: config.viewer.maxQueueBytes, maxBehindMs: config.viewer.maxLagMs },
+    schedule: flushScheduler(config.viewer.mergeWriteMs),
     reconnectGraceMs: config.publisherGraceMs,
     onStreamStart: (s) => logger.info({ stream: s.key }, 'stream started'),
     onStreamEnd: (s) => logger.info({ stream: s.key }, 'stream ended'),

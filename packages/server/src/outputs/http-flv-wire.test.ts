@@ -88,6 +88,27 @@ describe('HTTP-FLV on the wire', () => {
     await publishing;
   });
 
+  it('merged writes (viewer.mergeWriteMs): every tag still arrives, in far fewer writes', async () => {
+    const { ports } = await startTestServer(servers, { viewer: { mergeWriteMs: 250 } });
+    const publishing = publishTestPattern(ports.rtmpPort, 'live/m', 4);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const response = await rawExchange(
+      ports.httpPort,
+      'GET /live/m.flv HTTP/1.1\r\nHost: x\r\n\r\n',
+      1500,
+    );
+    const { data, chunks } = decodeChunks(splitHead(response).body);
+    // Unmerged, 1.5 s of this stream is well over 10 chunks (one per turn with media, see
+    // above); merged, the join burst plus at most one chunk per 250 ms.
+    expect(chunks).toBeGreaterThan(1);
+    expect(chunks).toBeLessThanOrEqual(1 + Math.ceil(1500 / 250) + 1);
+    const media = mediaOf(data);
+    expect(media.problems).toEqual([]);
+    expect(media.video).toBeGreaterThan(20);
+    expect(media.audio).toBeGreaterThan(20);
+    await publishing;
+  });
+
   it('HTTP/1.0: no chunked coding (1.0 has none), the FLV bytes as they are', async () => {
     const { ports } = await startTestServer(servers);
     const publishing = publishTestPattern(ports.rtmpPort, 'live/w', 4);
