@@ -26,8 +26,9 @@ describe('decideLatencyAction', () => {
   it('holds at rate 1 inside the band', () => {
     expect(decideLatencyAction(at(T))).toEqual({ action: 'hold', playbackRate: 1 });
     expect(decideLatencyAction(at(T + 0.04))).toEqual({ action: 'hold', playbackRate: 1 });
-    // The band reaches target + speedupEnterSec (0.1 s): jitter inside it is not chased.
-    expect(decideLatencyAction(at(T + 0.09))).toEqual({ action: 'hold', playbackRate: 1 });
+    // The band reaches target + speedupEnterSec (0.05 s): jitter inside it is not chased.
+    expect(decideLatencyAction(at(T + 0.045))).toEqual({ action: 'hold', playbackRate: 1 });
+    expect(decideLatencyAction(at(T + 0.07))).toEqual({ action: 'speedup', playbackRate: 1.05 });
     expect(decideLatencyAction(at(T - 0.05))).toEqual({ action: 'hold', playbackRate: 1 });
   });
 
