@@ -11,7 +11,7 @@ import {
   writeMp4,
 } from './test-support/transmux-fixtures.js';
 import { TransmuxClient } from './transmux-client.js';
-import type { WorkerLike } from './transmux-client.js';
+import type { TransmuxClientOptions, WorkerLike } from './transmux-client.js';
 import type { TransmuxInputFormat, TransmuxOutput } from './transmux-types.js';
 import { Transmuxer } from './transmuxer.js';
 import { TransmuxWorkerHost } from './worker-host.js';
@@ -122,6 +122,25 @@ async function feed(client: TransmuxClient, bytes: Uint8Array, seed: number): Pr
   client.flush();
   await settle();
 }
+
+/** A client whose outputs and worker failures are collected. */
+function collecting(options: TransmuxClientOptions): {
+  client: TransmuxClient;
+  out: TransmuxOutput[];
+  failures: unknown[];
+} {
+  const out: TransmuxOutput[] = [];
+  const failures: unknown[] = [];
+  const client = new TransmuxClient(
+    options,
+    (o) => out.push(...o),
+    (e) => failures.push(e),
+  );
+  return { client, out, failures };
+}
+
+const videoFrames = (out: TransmuxOutput[]): number =>
+  segmentsOf(out).reduce((n, s) => n + s.videoFrames, 0);
 
 function direct(format: TransmuxInputFormat, bytes: Uint8Array): TransmuxOutput[] {
   const t = new Transmuxer({ format });
@@ -257,13 +276,11 @@ describe('TransmuxClient', () => {
 
   it('transmuxes inline while the worker starts, then hands over without a repeat or a gap', async () => {
     const worker = new FakeWorker(Infinity, { bootMs: 150 });
-    const out: TransmuxOutput[] = [];
-    const failures: unknown[] = [];
-    const client = new TransmuxClient(
-      { format: 'flv', useWorker: true, createWorker: () => worker },
-      (o) => out.push(...o),
-      (e) => failures.push(e),
-    );
+    const { client, out, failures } = collecting({
+      format: 'flv',
+      useWorker: true,
+      createWorker: () => worker,
+    });
     expect(client.mode).toBe('head-start');
     const half = Math.floor(flv.length / 2);
     client.push(flv.slice(0, 4000));
@@ -300,13 +317,11 @@ describe('TransmuxClient', () => {
   ])(
     'a worker that %s is dropped and inline carries on with every frame',
     async (_, worker, why) => {
-      const out: TransmuxOutput[] = [];
-      const failures: unknown[] = [];
-      const client = new TransmuxClient(
-        { format: 'flv', useWorker: true, createWorker: () => worker },
-        (o) => out.push(...o),
-        (e) => failures.push(e),
-      );
+      const { client, out, failures } = collecting({
+        format: 'flv',
+        useWorker: true,
+        createWorker: () => worker,
+      });
       // One big first chunk: the worker's first answer already has outputs to compare.
       client.push(flv.slice(0, 20_000));
       await feed(client, flv.slice(20_000), 7);
@@ -318,27 +333,21 @@ describe('TransmuxClient', () => {
       const notes = (o: TransmuxOutput[]): string[] =>
         o.flatMap((x) => (x.type === 'warning' || x.type === 'error' ? [x.code] : []));
       expect(notes(out)).toEqual(notes(direct('flv', flv)));
-      expect(segmentsOf(out).reduce((n, s) => n + s.videoFrames, 0)).toBe(50);
+      expect(videoFrames(out)).toBe(50);
     },
   );
 
   it('creates the worker only after workerStartDelayMs, then hands over', async () => {
     let created = 0;
-    const out: TransmuxOutput[] = [];
-    const failures: unknown[] = [];
-    const client = new TransmuxClient(
-      {
-        format: 'flv',
-        useWorker: true,
-        workerStartDelayMs: 80,
-        createWorker: () => {
-          created++;
-          return new FakeWorker();
-        },
+    const { client, out, failures } = collecting({
+      format: 'flv',
+      useWorker: true,
+      workerStartDelayMs: 80,
+      createWorker: () => {
+        created++;
+        return new FakeWorker();
       },
-      (o) => out.push(...o),
-      (e) => failures.push(e),
-    );
+    });
     const half = Math.floor(flv.length / 2);
     client.push(flv.slice(0, half));
     expect(segmentsOf(out).length).toBeGreaterThan(0);
@@ -355,41 +364,33 @@ describe('TransmuxClient', () => {
   });
 
   it('reports a deferred worker that cannot start and stays inline', async () => {
-    const out: TransmuxOutput[] = [];
-    const failures: unknown[] = [];
-    const client = new TransmuxClient(
-      {
-        format: 'flv',
-        useWorker: true,
-        workerStartDelayMs: 10,
-        createWorker: () => {
-          throw new Error('blocked by CSP');
-        },
+    const { client, out, failures } = collecting({
+      format: 'flv',
+      useWorker: true,
+      workerStartDelayMs: 10,
+      createWorker: () => {
+        throw new Error('blocked by CSP');
       },
-      (o) => out.push(...o),
-      (e) => failures.push(e),
-    );
+    });
     await feed(client, flv, 9);
     expect(failures.map(String)).toEqual(['Error: blocked by CSP']);
     expect(client.mode).toBe('inline');
-    expect(segmentsOf(out).reduce((n, s) => n + s.videoFrames, 0)).toBe(50);
+    expect(videoFrames(out)).toBe(50);
   });
 
   it('gives up on a worker that never answers', () => {
     const worker = new FakeWorker(Infinity, { silent: true });
-    const out: TransmuxOutput[] = [];
-    const failures: unknown[] = [];
-    const client = new TransmuxClient(
-      { format: 'flv', useWorker: true, createWorker: () => worker },
-      (o) => out.push(...o),
-      (e) => failures.push(e),
-    );
+    const { client, out, failures } = collecting({
+      format: 'flv',
+      useWorker: true,
+      createWorker: () => worker,
+    });
     for (let at = 0; at < flv.length; at += 16) client.push(flv.slice(at, at + 16));
     client.flush();
     expect(flv.length / 16).toBeGreaterThan(2001);
     expect(failures.map(String)).toEqual(['Error: the transmux worker did not start']);
     expect(client.mode).toBe('inline');
-    expect(segmentsOf(out).reduce((n, s) => n + s.videoFrames, 0)).toBe(50);
+    expect(videoFrames(out)).toBe(50);
   });
 
   it.each([false, true])('delivers nothing after destroy (head start %s)', async (headStart) => {
