@@ -4,9 +4,9 @@ import { StreamCheckpoint } from './stream-checkpoint.js';
 import type { TransmuxOptions, TransmuxOutput } from './transmux-types.js';
 import { Transmuxer } from './transmuxer.js';
 import type { ClientMessage, WorkerLike } from './worker-protocol.js';
+import { parseWorkerMessage } from './worker-protocol.js';
 
 export type { WorkerLike } from './worker-protocol.js';
-import { parseWorkerMessage } from './worker-protocol.js';
 
 declare const __TIDECAST_WORKER_SOURCE__: string | undefined;
 
