@@ -21,7 +21,11 @@ export interface PlayerOptions {
   targetLatencyMs?: number;
   /** Media kept behind the playhead, seconds (older is evicted). Default 10. */
   backBufferSec?: number;
-  /** Transmux in a Worker (default true; falls back to the page's thread if it cannot). */
+  /**
+   * Transmux in a Worker (default true; falls back to the page's thread if it cannot). The
+   * worker starts 1 s after each connection; until it has caught up the page's thread
+   * transmuxes too, so its start-up never delays the first frame.
+   */
   worker?: boolean;
   reconnect?: { maxAttempts?: number; initialDelayMs?: number; maxDelayMs?: number };
   /** Test hook: treat the SourceBuffer as full beyond this many bytes (exercises QuotaExceededError handling). */
