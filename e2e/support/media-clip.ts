@@ -1,6 +1,6 @@
 /**
- * Short test clips made with ffmpeg (FLV, H.264 and/or AAC) and a plain reader of their tags,
- * so a test knows exactly which frames a publisher sends.
+ * Short test clips made with ffmpeg (FLV, H.264 and/or AAC or MP3) and a plain reader of their
+ * tags, so a test knows exactly which frames a publisher sends.
  */
 import { readFile } from 'node:fs/promises';
 import {
@@ -29,6 +29,8 @@ export interface ClipOptions {
   sampleRate?: number;
   /** testsrc2 (default) or another lavfi video source name. */
   pattern?: string;
+  /** Default 'aac' (64 kb/s); 'mp3' is libmp3lame at 64 kb/s. */
+  audioCodec?: 'aac' | 'mp3';
 }
 
 /** Writes an FLV clip with a known number of frames: fps * seconds video frames. */
@@ -55,7 +57,9 @@ export async function makeClip(file: string, o: ClipOptions): Promise<void> {
       ...['-bf', String(o.bframes ?? 0)],
     );
   }
-  if (o.audio) args.push('-c:a', 'aac', '-b:a', '64k');
+  if (o.audio) {
+    args.push('-c:a', o.audioCodec === 'mp3' ? 'libmp3lame' : 'aac', '-b:a', '64k');
+  }
   args.push('-f', 'flv', file);
   const result = await runCommand(ffmpegBinary(), args, { timeoutMs: 60_000 });
   if (result.exitCode !== 0) throw new Error(`ffmpeg could not make ${file}: ${result.stderr}`);
