@@ -59,7 +59,14 @@ beforeAll(async () => {
     const file = join(dir, `${c.name}.flv`);
     await writeFile(file, flv);
     const frames = demuxFlvPieces([flv]).frames;
-    cases.set(c.name, { name: c.name, file, ...c, frames, publisher: 'tidecast push' });
+    cases.set(c.name, {
+      name: c.name,
+      file,
+      video: c.video,
+      audio: c.audio,
+      frames,
+      publisher: 'tidecast push',
+    });
   }
   const mp3 = join(dir, 'h264-mp3.flv');
   await makeClip(mp3, { video: true, audio: true, seconds: SECONDS, fps: 30, audioCodec: 'mp3' });
