@@ -40,6 +40,24 @@ describe('config', () => {
     ]);
   });
 
+  it('takes RTMP connection limits from a file, range-checked', async () => {
+    expect(DEFAULT_CONFIG.rtmp).toEqual({
+      setupTimeoutMs: 10_000,
+      publisherIdleMs: 30_000,
+      playWaitMs: 30_000,
+      pausedPlayMaxMs: 300_000,
+    });
+    const set = configFromObject({ rtmp: { playWaitMs: 0, pausedPlayMaxMs: 60_000 } }).rtmp;
+    expect(set).toEqual({ ...DEFAULT_CONFIG.rtmp, playWaitMs: 0, pausedPlayMaxMs: 60_000 });
+    const problems = await problemsOf(async () =>
+      configFromObject({ rtmp: { setupTimeoutMs: 10, pausedPlayMaxMs: -1 } }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/rtmp\.setupTimeoutMs must be an integer 1000-600000/),
+      expect.stringMatching(/rtmp\.pausedPlayMaxMs must be an integer 0-86400000/),
+    ]);
+  });
+
   it('layers defaults < file < env < flags', async () => {
     const file = JSON.stringify({
       rtmpPort: 1000,

@@ -52,6 +52,18 @@ export interface HlsServerConfig {
   recordDir: string | undefined;
 }
 
+/** RTMP connection limits (rtmp/rtmp-server.ts). */
+export interface RtmpServerConfig {
+  /** Handshake + connect + publish/play must be done within this. */
+  setupTimeoutMs: number;
+  /** A publisher silent for this long is dropped. */
+  publisherIdleMs: number;
+  /** How long `play` of a stream that is not live waits for it; 0 refuses at once. */
+  playWaitMs: number;
+  /** A player paused longer than this is stopped and disconnected; 0 = no limit. */
+  pausedPlayMaxMs: number;
+}
+
 export interface ServerConfig {
   host: string;
   rtmpPort: number;
@@ -63,6 +75,7 @@ export interface ServerConfig {
   /** How long a stream waits for its publisher to come back before viewers are ended. */
   publisherGraceMs: number;
   httpTimeouts: HttpTimeoutsConfig;
+  rtmp: RtmpServerConfig;
   hls: HlsServerConfig;
   /** Built pages (apps/web/dist); undefined = the repository's own. */
   webRoot: string | undefined;
@@ -80,6 +93,12 @@ export const DEFAULT_CONFIG: ServerConfig = {
   viewer: { maxQueueBytes: 4 * 1024 * 1024, maxLagMs: 10_000, mergeWriteMs: 0 },
   publisherGraceMs: 5_000,
   httpTimeouts: { headersMs: 10_000, requestMs: 15_000, keepAliveMs: 5_000 },
+  rtmp: {
+    setupTimeoutMs: 10_000,
+    publisherIdleMs: 30_000,
+    playWaitMs: 30_000,
+    pausedPlayMaxMs: 300_000,
+  },
   hls: { enabled: true, segmentMs: 2000, partMs: 333, windowSegments: 10, recordDir: undefined },
   webRoot: undefined,
   playerRoot: undefined,
@@ -175,6 +194,10 @@ export const CONFIG_FIELDS: ReadonlyMap<string, FieldCheck> = new Map<string, Fi
   ['httpTimeouts.headersMs', intRange(100, 600_000)],
   ['httpTimeouts.requestMs', intRange(100, 600_000)],
   ['httpTimeouts.keepAliveMs', intRange(100, 600_000)],
+  ['rtmp.setupTimeoutMs', intRange(1_000, 600_000)],
+  ['rtmp.publisherIdleMs', intRange(1_000, 3_600_000)],
+  ['rtmp.playWaitMs', intRange(0, 3_600_000)],
+  ['rtmp.pausedPlayMaxMs', intRange(0, 86_400_000)],
   ['hls.enabled', bool],
   ['hls.segmentMs', intRange(500, 30_000)],
   ['hls.partMs', intRange(100, 2_000)],

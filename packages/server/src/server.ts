@@ -64,7 +64,12 @@ export function createServer(config: ServerConfig, deps: ServerDeps = {}): Tidec
   });
   const hub = createHubAdapter(registry);
   const viewers = new ViewerSet();
-  const rtmp = new RtmpServer({ hub, viewers, logger: logger.child({ component: 'rtmp' }) });
+  const rtmp = new RtmpServer({
+    hub,
+    viewers,
+    logger: logger.child({ component: 'rtmp' }),
+    ...config.rtmp,
+  });
   const api = createApiSource(registry, () => ({
     name: 'tidecast',
     version: VERSION,

@@ -111,6 +111,48 @@ describe('RTMP pause of a live stream (real sockets)', () => {
   });
 });
 
+describe('RTMP player paused for too long (real sockets)', () => {
+  it('gets Play.Stop and StreamEOF, its connection ends, other players keep playing', async () => {
+    const { server, ports } = await startTestServer(servers, { rtmp: { pausedPlayMaxMs: 400 } });
+    const key = 'live/paused-long';
+    const publisher = publishTestPattern(ports.rtmpPort, key, 5).catch(() => undefined);
+    await until('the stream', () => server.registry.get(key)?.state === 'live');
+    const paused = track(await RtmpTestClient.play(ports.rtmpPort, key));
+    const other = track(await RtmpTestClient.play(ports.rtmpPort, key));
+    await until('video', () => videoAfter(paused, 0).length >= 5);
+
+    // A short pause, well within the limit, then unpause: the timer must not fire later.
+    const id = paused.session.streamId;
+    paused.session.call('pause', null, [true, 0], id);
+    paused.flush();
+    await sleep(150);
+    const resumeFrom = paused.events.length;
+    paused.session.call('pause', null, [false, 0], id);
+    paused.flush();
+    await until('video after unpause', () => videoAfter(paused, resumeFrom).length >= 5);
+    await sleep(500);
+    expect(paused.events.some(isStatus('NetStream.Play.Stop'))).toBe(false);
+
+    const pausedAt = Date.now();
+    paused.session.call('pause', null, [true, 0], id);
+    paused.flush();
+    await paused.waitFor(isStatus('NetStream.Play.Stop'), 'Play.Stop', 5_000);
+    const stoppedAfter = Date.now() - pausedAt;
+    expect(stoppedAfter).toBeGreaterThanOrEqual(350);
+    expect(await closesWithin(paused.socket, 2_000)).toBe(true);
+    const tail = paused.events.slice(paused.events.findIndex(isStatus('NetStream.Play.Stop')));
+    expect(tail.some((e) => e.type === 'user-control' && e.event.kind === 'stream-eof')).toBe(true);
+
+    const otherFrom = other.events.length;
+    await until(
+      'the other player still gets video',
+      () => videoAfter(other, otherFrom).length >= 10,
+    );
+    expect(server.registry.get(key)?.viewerCount).toBe(1);
+    await publisher;
+  });
+});
+
 describe('RTMP play of a stream that is not published yet (real sockets)', () => {
   it('ffmpeg started before the publisher gets frames once ffmpeg publishes', async () => {
     const { server, ports } = await startTestServer(servers);

@@ -1,31 +1,21 @@
 /**
  * net.Server glue around the sans-IO RtmpServerSession: one session per TCP connection,
- * publish -> hub (through RtmpIngest), play -> hub (outputs/rtmp-play.ts), and cleanup on
+ * publish -> hub (through RtmpIngest), play -> hub (rtmp-server-plays.ts), and cleanup on
  * every way a connection can end. Protocol errors close only the connection they came from.
- *
- * Play of a stream that is not live yet waits for its publisher (up to `playWaitMs`, as
- * node-media-server and SRS keep such players): nothing is sent meanwhile, and the usual
- * StreamBegin / Play.Reset / Play.Start follow when the stream starts, which is what ffmpeg,
- * librtmp and Flash expect after `play`. Pause (RTMP 7.2.2.8) unsubscribes the player, so
- * nothing is queued for it; unpause subscribes it again at the live edge (sequence headers
- * and the cached GOP, like a new viewer).
  */
 import { createServer as createNetServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { DEFAULT_CONFIG } from '../config.js';
 import { isValidName, streamKey } from '../http/http-route.js';
-import type { ViewableStream, ViewerSet, ViewerDirectory } from '../outputs/live-output.js';
-import { startRtmpPlay } from '../outputs/rtmp-play.js';
-import type { PublishTarget } from '../publish-target.js';
+import type { ViewerSet, ViewerDirectory } from '../outputs/live-output.js';
+import { RtmpConnection } from './rtmp-connection.js';
+import type { PublishHandle } from './rtmp-connection.js';
 import { RtmpIngest } from './rtmp-ingest.js';
-import { PlayWaits } from './rtmp-play-waits.js';
-import { RtmpServerSession } from './rtmp-session.js';
+import { RtmpPlays } from './rtmp-server-plays.js';
 import type { RtmpSessionEvent } from './rtmp-session.js';
 
-/** A claimed publisher slot on a live stream; `release` starts the reconnect grace period. */
-export interface PublishHandle extends PublishTarget {
-  release(): void;
-}
+export type { PublishHandle } from './rtmp-connection.js';
 
 export interface RtmpHub extends ViewerDirectory {
   /**
@@ -42,7 +32,9 @@ export interface RtmpHub extends ViewerDirectory {
 }
 
 /** Default longest wait of a player for a stream that is not live yet. */
-export const DEFAULT_PLAY_WAIT_MS = 30_000;
+export const DEFAULT_PLAY_WAIT_MS = DEFAULT_CONFIG.rtmp.playWaitMs;
+/** Default longest pause of a live RTMP player. */
+export const DEFAULT_PAUSED_PLAY_MAX_MS = DEFAULT_CONFIG.rtmp.pausedPlayMaxMs;
 
 export interface RtmpServerOptions {
   hub: RtmpHub;
@@ -50,7 +42,7 @@ export interface RtmpServerOptions {
   logger: Logger;
   /** Handshake + connect + publish/play must be done within this; default 10 s. */
   setupTimeoutMs?: number;
-  /** A publisher silent for this long is dropped; default 30 s. */
+  /** A publisher silent for this long is dropped; default 30 s. (Defaults: config.ts.) */
   publisherIdleMs?: number;
   /**
    * How long `play` of a stream that is not live waits for its publisher before the player
@@ -58,75 +50,34 @@ export interface RtmpServerOptions {
    * kept). Default DEFAULT_PLAY_WAIT_MS.
    */
   playWaitMs?: number;
-}
-
-interface Publishing {
-  key: string;
-  streamId: number;
-  handle: PublishHandle;
-  ingest: RtmpIngest;
-}
-
-/** One played message stream: the stream key, and how to end what is active for it now. */
-interface Play {
-  readonly key: string;
-  /** Cancels the wait, or unsubscribes from the hub; a no-op while paused. */
-  stop: () => void;
-}
-
-const idle = (): void => undefined;
-
-/** One TCP connection: its session and what it publishes or plays. */
-class RtmpConnection {
-  readonly id: string;
-  readonly session = new RtmpServerSession();
-  publishing: Publishing | undefined;
-  /** Plays (waiting, subscribed or paused) by message stream id. */
-  readonly plays = new Map<number, Play>();
-  closed = false;
-  /** Hard deadline for handshake + connect + publish/play (cleared once one is accepted). */
-  setupDeadline: NodeJS.Timeout | undefined;
-
-  constructor(
-    readonly socket: Socket,
-    id: number,
-    readonly log: Logger,
-  ) {
-    this.id = `rtmp-${id}`;
-  }
-
-  flush(): void {
-    if (this.closed || !this.socket.writable) return;
-    const output = this.session.takeOutput();
-    if (output.length === 0) return;
-    this.socket.cork();
-    for (const bytes of output) this.socket.write(bytes);
-    this.socket.uncork();
-  }
+  /**
+   * A player paused for longer than this gets NetStream.Play.Stop + StreamEOF and its
+   * connection ends; 0 = no limit. Default DEFAULT_PAUSED_PLAY_MAX_MS.
+   */
+  pausedPlayMaxMs?: number;
 }
 
 export class RtmpServer {
   private readonly options: Required<RtmpServerOptions>;
   private readonly server: Server;
   private readonly connections = new Set<RtmpConnection>();
-  private readonly waits = new PlayWaits();
+  private readonly plays: RtmpPlays;
   private readonly unhookPublish: (() => void) | undefined;
   private nextId = 1;
 
   constructor(options: RtmpServerOptions) {
     this.options = {
-      setupTimeoutMs: 10_000,
-      publisherIdleMs: 30_000,
-      playWaitMs: DEFAULT_PLAY_WAIT_MS,
+      ...DEFAULT_CONFIG.rtmp,
       ...options,
     };
+    this.plays = new RtmpPlays(this.options);
     this.server = createNetServer({ noDelay: true }, (socket) => this.accept(socket));
-    this.unhookPublish = options.hub.onPublish?.((key) => this.waits.wake(key));
+    this.unhookPublish = options.hub.onPublish?.((key) => this.plays.wake(key));
   }
 
   /** Players waiting for a stream to start. */
   get waitingPlayers(): number {
-    return this.waits.size;
+    return this.plays.waiting;
   }
 
   get connectionCount(): number {
@@ -148,7 +99,7 @@ export class RtmpServer {
   async close(graceMs = 2_000): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.unhookPublish?.();
-    this.waits.clear();
+    this.plays.clear();
     for (const conn of this.connections) {
       conn.flush();
       conn.socket.end();
@@ -228,13 +179,11 @@ export class RtmpServer {
         if (conn.publishing?.streamId === event.streamId) this.stopPublish(conn);
         return;
       case 'play':
-        return this.startPlay(conn, event.streamId, event.app, event.name);
+        return this.plays.start(conn, event.streamId, event.app, event.name);
       case 'stop-play':
-        conn.plays.get(event.streamId)?.stop();
-        conn.plays.delete(event.streamId);
-        return;
+        return this.plays.stop(conn, event.streamId);
       case 'pause':
-        return this.pausePlay(conn, event.streamId, event.paused);
+        return this.plays.pause(conn, event.streamId, event.paused);
       case 'error':
         conn.log.warn({ err: event.error }, 'protocol error');
         conn.flush();
@@ -277,7 +226,7 @@ export class RtmpServer {
     conn.socket.setTimeout(this.options.publisherIdleMs);
     conn.log.info({ stream: key }, 'publish');
     // A hub with onPublish has woken the waiting players already; then this finds none.
-    this.waits.wake(key);
+    this.plays.wake(key);
   }
 
   private stopPublish(conn: RtmpConnection): void {
@@ -286,100 +235,6 @@ export class RtmpServer {
     conn.publishing = undefined;
     pub.handle.release();
     conn.log.info({ stream: pub.key }, 'unpublish');
-  }
-
-  private startPlay(conn: RtmpConnection, streamId: number, app: string, name: string): void {
-    const key = streamKey(app, name);
-    const valid = isValidName(app) && isValidName(name);
-    const stream = valid ? this.options.hub.find(key) : undefined;
-    conn.plays.get(streamId)?.stop();
-    conn.plays.delete(streamId);
-    if (stream !== undefined) return this.beginPlay(conn, streamId, key, stream);
-    if (!valid || this.options.playWaitMs <= 0) {
-      conn.log.info({ stream: key }, 'play refused: no such stream');
-      conn.session.rejectPlay(streamId, 'NetStream.Play.StreamNotFound', `${key} is not live`);
-      return;
-    }
-    // Held: the wait bounds the connection's life now, instead of the setup deadline.
-    clearTimeout(conn.setupDeadline);
-    conn.socket.setTimeout(0);
-    const giveUp = (): void => {
-      conn.log.info({ stream: key }, 'play wait over: no such stream');
-      const why = `${key} did not start within ${this.options.playWaitMs} ms`;
-      conn.session.rejectPlay(streamId, 'NetStream.Play.StreamNotFound', why);
-      conn.flush();
-      conn.socket.destroySoon();
-    };
-    const stop = this.waits.wait(
-      key,
-      this.options.playWaitMs,
-      () => {
-        conn.plays.delete(streamId);
-        const live = this.options.hub.find(key);
-        if (conn.closed) return;
-        if (live === undefined)
-          giveUp(); // ended as soon as it started
-        else this.beginPlay(conn, streamId, key, live);
-      },
-      () => {
-        conn.plays.delete(streamId);
-        giveUp();
-      },
-    );
-    conn.plays.set(streamId, { key, stop });
-    conn.log.info({ stream: key, waitMs: this.options.playWaitMs }, 'play waits for the stream');
-  }
-
-  /** Play.Start, then the hub subscription (after the status bytes, so they come first). */
-  private beginPlay(
-    conn: RtmpConnection,
-    streamId: number,
-    key: string,
-    stream: ViewableStream,
-  ): void {
-    // False when the client dropped this play while it waited (closeStream, deleteStream).
-    if (!conn.session.acceptPlay(streamId)) return;
-    clearTimeout(conn.setupDeadline);
-    conn.flush();
-    conn.socket.setTimeout(0);
-    conn.plays.set(streamId, { key, stop: this.subscribe(conn, streamId, stream) });
-    conn.log.info({ stream: key }, 'play');
-  }
-
-  private subscribe(conn: RtmpConnection, streamId: number, stream: ViewableStream): () => void {
-    return startRtmpPlay({
-      conn: { id: conn.id, socket: conn.socket, session: conn.session, streamId },
-      stream,
-      viewers: this.options.viewers,
-    });
-  }
-
-  /**
-   * Pause: leave the hub (nothing is queued while paused). Unpause: the session has queued
-   * StreamBegin + Unpause.Notify; flush them, then join again like a new viewer. A stream that
-   * ended meanwhile gets what a subscribed player would have got: UnpublishNotify, StreamEOF
-   * and the end of the connection.
-   */
-  private pausePlay(conn: RtmpConnection, streamId: number, paused: boolean): void {
-    const play = conn.plays.get(streamId);
-    if (play === undefined) return;
-    play.stop();
-    play.stop = idle;
-    if (paused) {
-      conn.log.info({ stream: play.key }, 'play paused');
-      return;
-    }
-    conn.flush();
-    const stream = this.options.hub.find(play.key);
-    if (stream === undefined) {
-      conn.plays.delete(streamId);
-      conn.session.sendStreamEof(streamId);
-      conn.flush();
-      conn.socket.destroySoon();
-      return;
-    }
-    play.stop = this.subscribe(conn, streamId, stream);
-    conn.log.info({ stream: play.key }, 'play resumed');
   }
 
   /** Idempotent: releases the publisher slot and every play subscription of `conn`. */

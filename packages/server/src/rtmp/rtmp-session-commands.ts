@@ -88,6 +88,7 @@ export function handleCommand(
     case 'play':
       return play(ctx, streamId, cmd, events);
     case 'pause':
+    case 'pauseRaw': // what Flash Player's NetStream sends; same arguments
       return pause(ctx, streamId, cmd, events);
     case 'FCUnpublish':
       return fcUnpublish(ctx, cmd, events);

@@ -88,6 +88,45 @@ describe('RtmpServerSession pause (RTMP 7.2.2.8)', () => {
   });
 });
 
+describe('RtmpServerSession pauseRaw and stopPlay', () => {
+  it('pauseRaw (Flash NetStream) is handled exactly like pause', () => {
+    const p = playing(28);
+    const before = p.clientEvents.length;
+    p.client.call('pauseRaw', null, [true, 250], 1);
+    p.client.call('pauseRaw', null, [false, 300], 1);
+    p.pump();
+    expect(replies(p.clientEvents.slice(before))).toEqual([
+      'NetStream.Pause.Notify',
+      'stream-begin',
+      'NetStream.Unpause.Notify',
+    ]);
+    expect(p.serverEvents.filter((e) => e.type === 'pause')).toEqual([
+      { type: 'pause', streamId: 1, paused: true, timeMs: 250 },
+      { type: 'pause', streamId: 1, paused: false, timeMs: 300 },
+    ]);
+    expect(p.clientEvents.some((e) => e.type === 'result' && !e.ok)).toBe(false);
+  });
+
+  it('stopPlay: Play.Stop then StreamEOF; the stream is idle afterwards', () => {
+    const p = playing(29);
+    p.client.call('pause', null, [true, 0], 1);
+    p.pump();
+    const before = p.clientEvents.length;
+    expect(p.server.stopPlay(1, 'paused too long')).toBe(true);
+    expect(p.server.stopPlay(1, 'again')).toBe(false);
+    expect(p.server.stopPlay(2, 'no such stream')).toBe(false);
+    p.pump();
+    expect(replies(p.clientEvents.slice(before))).toEqual(['NetStream.Play.Stop', 'stream-eof']);
+    const stop = p.clientEvents.find(
+      (e) => e.type === 'status' && e.info.code === 'NetStream.Play.Stop',
+    );
+    expect(stop?.type === 'status' && stop.info.description).toBe('paused too long');
+    p.client.call('pause', null, [false, 0], 1);
+    p.pump();
+    expect(p.clientEvents.filter((e) => e.type === 'result' && !e.ok)).toHaveLength(1);
+  });
+});
+
 describe('RtmpServerSession play held by the glue', () => {
   it('stays play-pending until acceptPlay; closeStream meanwhile reports stop-play', () => {
     let held: RtmpServerSession | undefined;

@@ -200,6 +200,20 @@ export class RtmpServerSession {
   }
 
   /**
+   * The server stopped this play on its own (e.g. paused too long): NetStream.Play.Stop, then
+   * StreamEOF (7.1.7); the stream is idle again, so a later pause gets `_error`.
+   */
+  stopPlay(streamId: number, description: string): boolean {
+    const stream = this.ctx.streams.get(streamId);
+    if (this.failed || this.closed || stream?.state !== 'playing') return false;
+    this.status(streamId, 'status', 'NetStream.Play.Stop', description);
+    this.userControl({ kind: 'stream-eof', streamId });
+    stream.state = 'idle';
+    stream.paused = false;
+    return true;
+  }
+
+  /**
    * The connection is gone (socket closed or glue closing after an error): unpublish /
    * stop-play for every active stream, then close. Later calls return [].
    */
