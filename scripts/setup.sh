@@ -9,6 +9,9 @@ command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need_apt+=(ffmpeg)
 # Browser tests drive Debian's Chromium through playwright-core (no browser download of its own).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# librtmp (the RTMP library of rtmpdump and of older OBS builds) as a third-party client in the tests.
+command -v rtmpdump >/dev/null 2>&1 || need_apt+=(rtmpdump)
+/usr/bin/python3 -c 'import librtmp' >/dev/null 2>&1 || need_apt+=(python3-librtmp)
 # The fixtures draw a running clock with drawtext, which needs a TrueType font.
 [ -d /usr/share/fonts/truetype/dejavu ] || need_apt+=(fonts-dejavu-core)
 if [ ${#need_apt[@]} -gt 0 ]; then

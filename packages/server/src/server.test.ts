@@ -128,6 +128,7 @@ describe('tidecast server (real sockets, real ffmpeg)', () => {
       httpPort: ports.httpPort,
       streams: 0,
       viewers: 0,
+      rtmp: { connections: 0, waitingPlayers: 0 },
     });
     const del = await fetch(`${base}/api/streams/live/nope`, { method: 'DELETE' });
     expect(del.status).toBe(404);
@@ -135,7 +136,10 @@ describe('tidecast server (real sockets, real ffmpeg)', () => {
     expect(post.status).toBe(405);
     const metrics = await fetch(`${base}/metrics`);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0.0.4/);
-    expect(await metrics.text()).toMatch(/# TYPE tidecast_streams gauge\ntidecast_streams 0\n/);
+    const text = await metrics.text();
+    expect(text).toMatch(/# TYPE tidecast_streams gauge\ntidecast_streams 0\n/);
+    expect(text).toMatch(/\ntidecast_rtmp_connections 0\n/);
+    expect(text).toMatch(/\ntidecast_rtmp_waiting_players 0\n/);
     // WebSocket to an unknown stream: refused with a 404 before the upgrade.
     const refused = await new Promise<number>((resolve) => {
       const ws = new WebSocket(`ws://127.0.0.1:${ports.httpPort}/live/nope.flv`);

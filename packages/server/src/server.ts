@@ -79,6 +79,7 @@ export function createServer(config: ServerConfig, deps: ServerDeps = {}): Tidec
     rtmpPort: ports.rtmpPort,
     httpPort: ports.httpPort,
     memory: { rss: process.memoryUsage.rss(), heapUsed: process.memoryUsage().heapUsed },
+    rtmp: { connections: rtmp.connectionCount, waitingPlayers: rtmp.waitingPlayers },
   }));
   const defaultRoots = defaultStaticRoots();
   const http = createHttpApp({

@@ -52,6 +52,8 @@ export interface ApiServer {
   streams: number;
   viewers: number;
   memory: { rss: number; heapUsed: number };
+  /** Open RTMP connections, and players of those held until their stream starts. */
+  rtmp: { connections: number; waitingPlayers: number };
 }
 
 export interface ApiSource {

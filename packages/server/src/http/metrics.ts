@@ -45,6 +45,15 @@ export function renderMetrics(ctx: ApiContext): string {
   out.metric('tidecast_process_resident_memory_bytes', 'gauge', 'Resident set size.', [
     { value: server.memory.rss },
   ]);
+  out.metric('tidecast_rtmp_connections', 'gauge', 'Open RTMP connections.', [
+    { value: server.rtmp.connections },
+  ]);
+  out.metric(
+    'tidecast_rtmp_waiting_players',
+    'gauge',
+    'RTMP players held until their stream starts.',
+    [{ value: server.rtmp.waitingPlayers }],
+  );
   out.metric('tidecast_streams', 'gauge', 'Live streams in the registry.', [
     { value: streams.length },
   ]);

@@ -45,7 +45,7 @@ export interface StatusInfo {
 export type RtmpClientEvent =
   | { type: 'connected'; properties: Amf0Value; info: StatusInfo }
   | { type: 'stream-created'; streamId: number; transactionId: number }
-  /** onStatus (streamId > 0: NetStream) or onFCPublish / onFCUnpublish (streamId 0). */
+  /** onStatus (streamId > 0: NetStream) or onFCPublish / onFCUnpublish / onFCSubscribe (0). */
   | { type: 'status'; streamId: number; command: string; info: StatusInfo }
   /** `_result` / `_error` of any other call, or `_error` of connect / createStream. */
   | { type: 'result'; ok: boolean; transactionId: number; command: RtmpCommand }
@@ -282,7 +282,7 @@ export class RtmpClientSession {
   }
 
   private handleCommand(streamId: number, cmd: RtmpCommand, events: RtmpClientEvent[]): void {
-    if (cmd.name === 'onStatus' || cmd.name === 'onFCPublish' || cmd.name === 'onFCUnpublish') {
+    if (cmd.name === 'onStatus' || cmd.name.startsWith('onFC')) {
       const info = statusOf(cmd.args[0]);
       if (info !== undefined) events.push({ type: 'status', streamId, command: cmd.name, info });
       return;

@@ -79,6 +79,18 @@ export function handleCommand(
         commandMessage(0, 'onFCPublish', 0, null, fcInfo(StatusCode.PublishStart, cmd.args)),
         COMMAND_CSID,
       );
+    // FCSubscribe(name): the CDN-era announcement of a live play (librtmp sends it for live
+    // streams); answered like FCPublish, the play itself follows with `play`.
+    case 'FCSubscribe':
+      return ctx.send(
+        commandMessage(0, 'onFCSubscribe', 0, null, fcInfo(StatusCode.PlayStart, cmd.args)),
+        COMMAND_CSID,
+      );
+    case 'FCUnsubscribe':
+      return ctx.send(
+        commandMessage(0, 'onFCUnsubscribe', 0, null, fcInfo(StatusCode.PlayStop, cmd.args)),
+        COMMAND_CSID,
+      );
     case 'createStream':
       return createStream(ctx, cmd);
     case 'getStreamLength':

@@ -121,6 +121,24 @@ describe('RtmpServerSession other commands and control', () => {
     expect(p.clientEvents.at(-1)).toMatchObject({ type: 'stream-created', streamId: 1 });
   });
 
+  it('answers FCSubscribe / FCUnsubscribe (librtmp live play) with onFCSubscribe / onFCUnsubscribe', () => {
+    const p = new Pair(16).connected();
+    p.client.call('FCSubscribe', null, ['cam']);
+    p.client.call('FCUnsubscribe', null, ['cam']);
+    p.pump();
+    const replies = p.clientEvents.flatMap((e) =>
+      e.type === 'status' || e.type === 'result' ? [e] : [],
+    );
+    expect(
+      replies.map((e) =>
+        e.type === 'status' ? [e.command, e.streamId, e.info.code, e.info.description] : e,
+      ),
+    ).toEqual([
+      ['onFCSubscribe', 0, 'NetStream.Play.Start', 'cam'],
+      ['onFCUnsubscribe', 0, 'NetStream.Play.Stop', 'cam'],
+    ]);
+  });
+
   it('caps createStream per connection', () => {
     const p = new Pair(16).connected();
     for (let i = 0; i < 9; i++) p.client.createStream();
