@@ -4,7 +4,7 @@
  * viewer's throughput and lag are measured. Everything it starts it also stops.
  */
 import { ChildLink, pinProcess } from './child-link.js';
-import { cpuPercent, summarizeViewers } from './fanout-stats.js';
+import { cpuPercent, summarizeViewers, writeRates } from './fanout-stats.js';
 import type { PassResult } from './fanout-stats.js';
 import type {
   LoadReply,
@@ -155,6 +155,7 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
       protocol: options.protocol,
       cpuPercent: cpuPercent(start, end),
       systemPercent: cpuPercent(start, end, true),
+      ...writeRates(start, end, options.viewers),
       rssMb: end.rssBytes / 1e6,
       rssPerViewerKb: (end.rssBytes - base.rssBytes) / 1000 / options.viewers,
       ...summary,

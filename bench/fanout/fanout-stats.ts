@@ -10,6 +10,10 @@ export interface PassResult {
   cpuPercent: number;
   /** Kernel share of cpuPercent. */
   systemPercent: number;
+  /** The server's write syscalls per viewer per second over the window. */
+  writesPerViewerSecond: number;
+  /** Server CPU time per write syscall (all of its CPU, user and kernel), microseconds. */
+  microsPerWrite: number;
   rssMb: number;
   /** (RSS at window end - RSS with the publisher alone) / viewers. */
   rssPerViewerKb: number;
@@ -37,7 +41,7 @@ export function failedPass(
   // prettier-ignore
   return {
     server: name, version: '', viewers, protocol, cpuPercent: none, systemPercent: none,
-    rssMb: none, rssPerViewerKb: none, kbpsMin: none, kbpsMedian: none, lagP50: none,
+    writesPerViewerSecond: none, microsPerWrite: none, rssMb: none, rssPerViewerKb: none, kbpsMin: none, kbpsMedian: none, lagP50: none,
     lagP99: none, lagMax: none, behind: viewers, clientCpuPercent: none, joinMs: 0,
     note: `pass failed: ${why}`,
   };
@@ -53,6 +57,20 @@ export function cpuPercent(from: ProcessSample, to: ProcessSample, kernelOnly = 
   const wallMs = to.atMs - from.atMs;
   const micros = kernelOnly ? to.systemMicros - from.systemMicros : to.cpuMicros - from.cpuMicros;
   return wallMs > 0 ? (micros / 1000 / wallMs) * 100 : Number.NaN;
+}
+
+/** Write syscalls per viewer per second, and CPU microseconds per write, between samples. */
+export function writeRates(
+  from: ProcessSample,
+  to: ProcessSample,
+  viewers: number,
+): { writesPerViewerSecond: number; microsPerWrite: number } {
+  const writes = to.writeCalls - from.writeCalls;
+  const seconds = (to.atMs - from.atMs) / 1000;
+  return {
+    writesPerViewerSecond: seconds > 0 && viewers > 0 ? writes / seconds / viewers : Number.NaN,
+    microsPerWrite: writes > 0 ? (to.cpuMicros - from.cpuMicros) / writes : Number.NaN,
+  };
 }
 
 export interface ViewerSummary {
@@ -98,7 +116,7 @@ const fixed = (value: number, digits: number): string =>
 export function renderResults(results: readonly PassResult[]): string {
   // prettier-ignore
   const header = [
-    'server', 'viewers', 'protocol', 'CPU %', 'sys %', 'RSS MB', 'KB/viewer', 'kbps min', 'kbps med',
+    'server', 'viewers', 'protocol', 'CPU %', 'sys %', 'writes/viewer/s', 'us/write', 'RSS MB', 'KB/viewer', 'kbps min', 'kbps med',
     'lag p50', 'p99', 'max ms', 'behind', 'client CPU %', 'join ms',
   ];
   const rows = results.map((r) => [
@@ -107,6 +125,8 @@ export function renderResults(results: readonly PassResult[]): string {
     r.protocol,
     fixed(r.cpuPercent, 1),
     fixed(r.systemPercent, 1),
+    fixed(r.writesPerViewerSecond, 1),
+    fixed(r.microsPerWrite, 1),
     fixed(r.rssMb, 1),
     fixed(r.rssPerViewerKb, 1),
     fixed(r.kbpsMin, 0),

@@ -9,6 +9,8 @@ export interface ProcessSample {
   /** The kernel part of cpuMicros (socket writes and copies show up here). */
   systemMicros: number;
   rssBytes: number;
+  /** Write-type system calls so far (`syscw` of /proc/PID/io); NaN where unreadable. */
+  writeCalls: number;
   /** Monotonic clock of the sampled process, milliseconds. */
   atMs: number;
 }
@@ -55,6 +57,7 @@ export function processSample(): ProcessSample {
     cpuMicros: cpu.user + cpu.system,
     systemMicros: cpu.system,
     rssBytes: process.memoryUsage.rss(),
+    writeCalls: Number.NaN, // Node has no counter of its own write syscalls
     atMs: performance.now(),
   };
 }

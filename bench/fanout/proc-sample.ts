@@ -1,7 +1,7 @@
 /**
- * CPU time and RSS of another process read from /proc (Linux), so a saturated server need not
- * answer anything to be measured. Returns null where /proc is missing (the runner then asks
- * the child over IPC instead).
+ * CPU time, RSS and write syscalls of another process read from /proc (Linux), so a saturated
+ * server need not answer anything to be measured. Returns null where /proc is missing (the
+ * runner then asks the child over IPC instead).
  */
 import { readFileSync } from 'node:fs';
 import type { ProcessSample } from './ipc-messages.js';
@@ -23,9 +23,24 @@ export function procSample(pid: number): ProcessSample | null {
       cpuMicros: (ticks * 1e6) / CLOCK_TICKS_PER_SECOND,
       systemMicros: (systemTicks * 1e6) / CLOCK_TICKS_PER_SECOND,
       rssBytes: Number(rss[1]) * 1024,
+      writeCalls: writeCalls(pid),
       atMs: performance.now(),
     };
   } catch {
     return null;
+  }
+}
+
+/**
+ * `syscw` of /proc/PID/io (proc(5)): write, writev, sendmsg... calls. With hundreds of viewers
+ * the server's CPU is mostly these calls, so writes per viewer explain its CPU figure.
+ */
+function writeCalls(pid: number): number {
+  try {
+    const io = readFileSync(`/proc/${String(pid)}/io`, 'utf8');
+    const match = /^syscw:\s+(\d+)$/m.exec(io);
+    return match?.[1] === undefined ? Number.NaN : Number(match[1]);
+  } catch {
+    return Number.NaN;
   }
 }
