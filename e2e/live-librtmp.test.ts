@@ -12,10 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ffmpegDecodeErrors, probeWithFfprobe, runCommand } from './support/ffprobe.js';
+import { ffmpegDecodeErrors, runCommand } from './support/ffprobe.js';
 import { apiServer, startLiveServer, waitFor } from './support/live-server.js';
 import type { LiveServer } from './support/live-server.js';
-import { frameDifferences, fromFirstKeyframe, ofKind } from './support/live-timeline.js';
+import {
+  frameDifferences,
+  fromFirstKeyframe,
+  ofKind,
+  probeFrames,
+} from './support/live-timeline.js';
 import type { TimedFrame } from './support/live-timeline.js';
 import { probeLive } from './support/live-viewers.js';
 import { makeClip } from './support/media-clip.js';
@@ -36,13 +41,7 @@ beforeAll(async () => {
   clip = join(dir, 'clip.flv');
   // 3 s at 15 fps, one GOP: a player that joins at the start gets every frame.
   await makeClip(clip, { video: true, audio: true, seconds: 3 });
-  source = (await probeWithFfprobe(clip)).packets.map((p) => ({
-    kind: p.kind,
-    dts: p.dtsMs ?? Number.NaN,
-    pts: p.ptsMs ?? Number.NaN,
-    keyframe: p.keyframe,
-    size: p.size,
-  }));
+  source = await probeFrames(clip);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 afterEach(async () => {
@@ -62,16 +61,6 @@ function expectClipFrames(label: string, got: readonly TimedFrame[], fromStart: 
       `${label} ${kind}`,
     ).toEqual([]);
   }
-}
-
-async function recordingFrames(file: string): Promise<TimedFrame[]> {
-  return (await probeWithFfprobe(file)).packets.map((p) => ({
-    kind: p.kind,
-    dts: p.dtsMs ?? Number.NaN,
-    pts: p.ptsMs ?? Number.NaN,
-    keyframe: p.keyframe,
-    size: p.size,
-  }));
 }
 
 async function librtmpRoundTrip(name: string, fp9: 'publisher' | 'player'): Promise<void> {
@@ -108,7 +97,7 @@ async function librtmpRoundTrip(name: string, fp9: 'publisher' | 'player'): Prom
   // duration, which a live recording ends a frame short of; the frames are checked below.
   expect([0, 2], `rtmpdump exit code: ${played.stderr.slice(-300)}`).toContain(played.exitCode);
 
-  expectClipFrames('rtmpdump', await recordingFrames(recording), true);
+  expectClipFrames('rtmpdump', await probeFrames(recording), true);
   expect(await ffmpegDecodeErrors(recording), 'rtmpdump recording decodes').toBe('');
   expect(viewed.stderr, 'HTTP-FLV ffprobe').toBe('');
   expectClipFrames('HTTP-FLV', viewed.frames, false);

@@ -20,6 +20,7 @@ import {
   frameDifferences,
   framesOfFmp4,
   fromFirstKeyframe,
+  fromProbePackets,
   ofKind,
 } from './support/live-timeline.js';
 import type { TimedFrame } from './support/live-timeline.js';
@@ -48,13 +49,7 @@ beforeAll(async () => {
       const file = join(dir, `${name}.flv`);
       await makeClip(file, options);
       const probe = await probeWithFfprobe(file);
-      const frames = probe.packets.map((p) => ({
-        kind: p.kind,
-        dts: p.dtsMs ?? Number.NaN,
-        pts: p.ptsMs ?? Number.NaN,
-        keyframe: p.keyframe,
-        size: p.size,
-      }));
+      const frames = fromProbePackets(probe.packets);
       clips.set(name, { file, frames });
     }),
   );

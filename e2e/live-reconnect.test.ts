@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ffmpegDecodeErrors, probeWithFfprobe } from './support/ffprobe.js';
+import { ffmpegDecodeErrors } from './support/ffprobe.js';
 import { sleep, startLiveServer, waitFor, waitForTracks } from './support/live-server.js';
 import type { LiveServer } from './support/live-server.js';
 import {
@@ -18,6 +18,7 @@ import {
   framesOfFmp4,
   fromFirstKeyframe,
   ofKind,
+  probeFrames,
 } from './support/live-timeline.js';
 import type { TimedFrame } from './support/live-timeline.js';
 import { FlvViewer, RawViewer, probeLive } from './support/live-viewers.js';
@@ -43,13 +44,7 @@ beforeAll(async () => {
     // The second publisher uses another resolution: viewers need its new sequence header.
     makeClip(clipB, { video: true, audio: true, seconds: 1.4, fps: 15, gop: 15, size: '160x90' }),
   ]);
-  sourceA = (await probeWithFfprobe(clipA)).packets.map((p) => ({
-    kind: p.kind,
-    dts: p.dtsMs ?? Number.NaN,
-    pts: p.ptsMs ?? Number.NaN,
-    keyframe: p.keyframe,
-    size: p.size,
-  }));
+  sourceA = await probeFrames(clipA);
   [tagsA, tagsB] = await Promise.all([readClipTags(clipA), readClipTags(clipB)]);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));

@@ -5,7 +5,8 @@
  */
 import { FlvDemuxer, readFragmentedMp4 } from '@tidecast/media';
 import type { DemuxEvent, MediaPacket, TrackInfo } from '@tidecast/media';
-import type { ProbeKind } from './ffprobe.js';
+import { probeWithFfprobe } from './ffprobe.js';
+import type { ProbeKind, ProbePacket } from './ffprobe.js';
 
 export interface TimedFrame {
   kind: ProbeKind;
@@ -25,6 +26,21 @@ export function fromMediaPackets(packets: readonly MediaPacket[]): TimedFrame[] 
     keyframe: p.keyframe,
     size: p.data.length,
   }));
+}
+
+export function fromProbePackets(packets: readonly ProbePacket[]): TimedFrame[] {
+  return packets.map((p) => ({
+    kind: p.kind,
+    dts: p.dtsMs ?? Number.NaN,
+    pts: p.ptsMs ?? Number.NaN,
+    keyframe: p.keyframe,
+    size: p.size,
+  }));
+}
+
+/** The packets of a whole file as ffprobe reads them. */
+export async function probeFrames(file: string): Promise<TimedFrame[]> {
+  return fromProbePackets((await probeWithFfprobe(file)).packets);
 }
 
 export interface DemuxedFlv {
