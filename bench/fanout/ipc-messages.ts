@@ -71,3 +71,18 @@ export function hasType(message: unknown): message is { type: string } {
     typeof message.type === 'string'
   );
 }
+
+/** Runner -> write floor child (write-floor-child.ts). */
+export type FloorRequest =
+  | { type: 'start'; connections: number; writesPerSecond: number; bytesPerWrite: number }
+  | { type: 'halt' }
+  | { type: 'stop' };
+
+export type FloorReply =
+  | { type: 'ready'; port: number }
+  | { type: 'started'; connections: number }
+  | { type: 'halted'; writes: number; skipped: number }
+  | { type: 'failed'; message: string };
+
+export type FloorReaderReply =
+  { type: 'connected'; connections: number } | { type: 'failed'; message: string };

@@ -4,12 +4,13 @@
  * process (fresh per pass); ffmpeg publishes over RTMP; viewers live in a load-generator child.
  * Usage: npx tsc -b && npx tsx bench/fanout/run.ts [--viewers 300,1000]
  *        [--protocols http-flv,ws-flv] [--servers nms,tidecast] [--window 20] [--settle 5]
- *        [--behind-ms 2000] [--no-pin] [--input f.flv] [--merge-write-ms N]
+ *        [--behind-ms 2000] [--no-pin] [--input f.flv] [--merge-write-ms N] [--no-floor]
  * Prints a table and the target checks as text; exits 0 unless something crashed.
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fanoutFixture } from './fanout-fixture.js';
+import { floorReport } from './floor-report.js';
 import { runPass } from './fanout-pass.js';
 import { failedPass, renderResults } from './fanout-stats.js';
 import type { PassResult } from './fanout-stats.js';
@@ -30,6 +31,8 @@ const { values: args } = parseArgs({
     input: { type: 'string' },
     // Tidecast with merged writes (viewer.mergeWriteMs), which is off by default.
     'merge-write-ms': { type: 'string' },
+    // Skip the write floor measured after the 300-viewer passes (floor-report.ts).
+    'no-floor': { type: 'boolean', default: false },
   },
 });
 
@@ -136,6 +139,8 @@ async function main(): Promise<void> {
       }
     }
   }
+  const log = (text: string): void => void process.stdout.write(text);
+  const floorLines = args['no-floor'] ? [] : await floorReport(results, { windowMs, pin, log });
   console.log('');
   const versions = [
     ...new Set(results.filter((r) => r.version !== '').map((r) => `${r.server} ${r.version}`)),
@@ -144,6 +149,7 @@ async function main(): Promise<void> {
   console.log(renderResults(results));
   console.log('');
   for (const line of targetChecks(results, servers)) console.log(line);
+  for (const line of floorLines) console.log(line);
   const endLoad = loadavg()[0] ?? 0;
   if (Math.max(startLoad, endLoad) > cores + 0.5) {
     console.log(
