@@ -238,7 +238,7 @@ export class LiveStream {
       skipTurn: group.turn.length > 0 ? group.turnNumber : -1,
       queue: new SubscriberQueue(
         output.sink,
-        { ...this.options.queue, now: this.now },
+        { ...this.options.queue, now: this.now, receive: output.receive },
         {
           onWritten: (bytes) => this.meters.written(bytes),
           onDropped: (bytes, frames) => this.meters.dropped(bytes, frames),

@@ -72,6 +72,17 @@ export interface StreamOutput {
   /** For stats and logs (e.g. the connection id). */
   readonly id: string;
   readonly sink: ByteSink;
+  /**
+   * The media kinds this viewer wants (RTMP receiveAudio / receiveVideo); all when absent. The
+   * hub reads it at every delivery, so the glue may change it while the viewer plays.
+   */
+  readonly receive?: MediaSelection;
+}
+
+/** Which media a viewer receives; headers (sequence headers, metadata) always go. */
+export interface MediaSelection {
+  audio: boolean;
+  video: boolean;
 }
 
 /**

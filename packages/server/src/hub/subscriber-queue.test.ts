@@ -190,4 +190,52 @@ describe('SubscriberQueue', () => {
     expect(sink.writes.map((w) => w.length)).toEqual([13, 300_000, 400, 1000]);
     expect(queue.stats().droppedFrames).toBe(0);
   });
+  it('receive selection: unwanted media is skipped (not dropped), video resumes at a keyframe', () => {
+    const receive = { audio: true, video: false };
+    const sink = new RecordingSink();
+    const queue = new SubscriberQueue(sink, { receive });
+    const all = [...liveChunks(60)];
+    const header = headerChunk(new Uint8Array(13));
+    queue.join([header, ...all.slice(0, 30)]); // a cached GOP: video skipped, audio kept
+    queue.flush();
+    // A turn taken whole is one write of the batch's joined bytes: map those back to chunks.
+    const batches = new Map<Uint8Array, readonly StreamChunk[]>();
+    const turns = (from: number, to: number): void => {
+      for (let i = from; i < to; i += 3) {
+        const batch = new TurnBatch(all.slice(i, i + 3));
+        batches.set(batch.payload, batch.chunks);
+        queue.deliver(batch);
+      }
+    };
+    turns(30, 60); // frames 10-19: audio only
+    receive.video = true; // mid-GOP: nothing until the keyframe at frame 25
+    turns(60, 120);
+    receive.audio = false;
+    turns(120, 150); // frames 40-49: video only
+    receive.audio = true;
+    turns(150, 180);
+    const got = sink.writes.flatMap((w): readonly (StreamChunk | undefined)[] => {
+      return batches.get(w) ?? [w === header.bytes ? header : all.find((c) => c.bytes === w)];
+    });
+    expect(got[0]).toBe(header);
+    const videoAt = got.filter((c) => c?.kind === 'video').map((c) => c?.dtsMs);
+    expect(videoAt).toEqual(Array.from({ length: 35 }, (_, i) => (25 + i) * 40));
+    const audioAt = got.filter((c) => c?.kind === 'audio').map((c) => c?.dtsMs ?? -1);
+    expect(audioAt.length).toBe(2 * 50);
+    expect(audioAt.some((t) => t >= 40 * 40 && t < 50 * 40)).toBe(false);
+    expect(queue.stats()).toMatchObject({ droppedFrames: 0, queuedChunks: 0 });
+  });
+
+  it('receive selection with everything wanted keeps the one shared write per turn', () => {
+    const framed: Uint8Array[] = [];
+    const sink = Object.assign(new RecordingSink(), {
+      framing: { frame: (p: Uint8Array) => p },
+      writeFramed: (wire: Uint8Array) => framed.push(wire) > 0,
+    });
+    const queue = new SubscriberQueue(sink, { receive: { audio: true, video: true } });
+    const batch = new TurnBatch([...liveChunks(2)]);
+    queue.deliver(batch);
+    expect(framed).toEqual([batch.payload]);
+    expect(sink.writes).toEqual([]);
+  });
 });

@@ -4,10 +4,12 @@
  * for drain). Memory per viewer is bounded by `maxQueueBytes` (plus the join burst, which is
  * bounded by the GOP cache and shares its bytes). On overflow, queued video is dropped and
  * further video skipped until the next keyframe, keeping audio as long as it fits; a viewer whose
- * queue has not emptied for `maxBehindMs` is disconnected.
+ * queue has not emptied for `maxBehindMs` is disconnected. A viewer may opt out of audio or
+ * video (`receive`): those chunks are skipped, not counted as drops, and video that is wanted
+ * again resumes at the next keyframe.
  */
 import { stripUndefined } from './gop-cache.js';
-import type { ByteSink, CloseReason, StreamChunk } from './stream-output.js';
+import type { ByteSink, CloseReason, MediaSelection, StreamChunk } from './stream-output.js';
 import type { TurnBatch } from './turn-batch.js';
 
 export interface SubscriberQueueOptions {
@@ -17,12 +19,15 @@ export interface SubscriberQueueOptions {
   maxBehindMs?: number;
   /** Clock in ms (injectable for tests). Default performance.now. */
   now?: () => number;
+  /** The viewer's media selection, read at every delivery (StreamOutput.receive). */
+  receive?: MediaSelection;
 }
 
-export const SUBSCRIBER_QUEUE_DEFAULTS: Required<Omit<SubscriberQueueOptions, 'now'>> = {
-  maxQueueBytes: 4 * 1024 * 1024,
-  maxBehindMs: 10_000,
-};
+export const SUBSCRIBER_QUEUE_DEFAULTS: Required<Omit<SubscriberQueueOptions, 'now' | 'receive'>> =
+  {
+    maxQueueBytes: 4 * 1024 * 1024,
+    maxBehindMs: 10_000,
+  };
 
 export interface SubscriberQueueHooks {
   /** Bytes handed to the sink (for bitrate out). */
@@ -53,6 +58,11 @@ export class SubscriberQueue {
   private readonly maxQueueBytes: number;
   private readonly maxBehindMs: number;
   private readonly now: () => number;
+  private readonly receive: MediaSelection | undefined;
+  /** Video was skipped because the viewer did not want it (resume needs a keyframe). */
+  private videoSkipped = false;
+  /** Video is wanted again after a skip: nothing until the next keyframe. */
+  private videoResuming = false;
   /** Written slots are cleared to undefined so the bytes can be collected early. */
   private entries: (Entry | undefined)[] = [];
   private head = 0;
@@ -79,6 +89,7 @@ export class SubscriberQueue {
     this.maxQueueBytes = o.maxQueueBytes;
     this.maxBehindMs = o.maxBehindMs;
     this.now = options.now ?? (() => performance.now());
+    this.receive = options.receive;
     sink.onDrain(() => {
       this.waitingDrain = false;
       this.flush();
@@ -101,6 +112,7 @@ export class SubscriberQueue {
     const firstVideo = chunks.find((c) => c.kind === 'video');
     this.awaitKeyframe = firstVideo === undefined || !firstVideo.keyframe;
     for (const chunk of chunks) {
+      if (!this.wanted(chunk)) continue;
       if (chunk.kind === 'video' && this.awaitKeyframe && !chunk.keyframe) continue;
       if (chunk.kind === 'video') this.awaitKeyframe = false;
       this.append(chunk, true);
@@ -118,6 +130,7 @@ export class SubscriberQueue {
       this.append(chunk, false);
       return true;
     }
+    if (!this.wanted(chunk)) return true;
     const delta = chunk.kind === 'video' && !chunk.keyframe;
     if (delta && this.awaitKeyframe) {
       this.drop(chunk);
@@ -146,7 +159,7 @@ export class SubscriberQueue {
    */
   deliver(batch: TurnBatch): void {
     if (this.isClosed || this.ending) return;
-    if (this.inSync()) {
+    if (this.inSync() && !this.selective()) {
       const sink = this.sink;
       const ok =
         sink.framing !== undefined && sink.writeFramed !== undefined
@@ -233,6 +246,34 @@ export class SubscriberQueue {
       behindMs: this.behindSince === null ? 0 : this.now() - this.behindSince,
       waitingForKeyframe: this.awaitKeyframe,
     };
+  }
+
+  /**
+   * Whether the viewer takes this chunk by its media selection; tracks skipped video so that
+   * video wanted again restarts at a keyframe (not counted as dropped: the viewer chose it).
+   */
+  private wanted(chunk: StreamChunk): boolean {
+    if (chunk.kind === 'header' || this.receive === undefined) return true;
+    if (chunk.kind === 'audio') return this.receive.audio;
+    if (!this.receive.video) {
+      this.videoSkipped = true;
+      this.videoResuming = false;
+      return false;
+    }
+    if (this.videoSkipped) {
+      this.videoSkipped = false;
+      this.videoResuming = true;
+    }
+    if (this.videoResuming && !chunk.keyframe) return false;
+    this.videoResuming = false;
+    return true;
+  }
+
+  /** Some media is (or was just) filtered out: batches go chunk by chunk through `push`. */
+  private selective(): boolean {
+    const r = this.receive;
+    if (r === undefined) return false;
+    return !r.audio || !r.video || this.videoSkipped || this.videoResuming;
   }
 
   private inSync(): boolean {

@@ -5,7 +5,7 @@
  * every receive, so both interleave only at message boundaries.
  */
 import type { Socket } from 'node:net';
-import type { StreamOutput } from '../hub/stream-output.js';
+import type { MediaSelection, StreamOutput } from '../hub/stream-output.js';
 import type { RtmpServerSession } from '../rtmp/rtmp-session.js';
 import { socketSink } from './byte-sinks.js';
 import type { ViewableStream, ViewerSet } from './live-output.js';
@@ -22,15 +22,18 @@ export function startRtmpPlay(options: {
   conn: RtmpPlayer;
   stream: ViewableStream;
   viewers: ViewerSet;
+  /** receiveAudio / receiveVideo (RTMP 7.2.2.4-5), changed by the session glue during play. */
+  receive: MediaSelection;
 }): () => void {
-  const { conn, stream, viewers } = options;
+  const { conn, stream, viewers, receive } = options;
   const sink = socketSink(conn.socket, () => {
     viewers.forget(output);
     // Stream over (or server stopping): UnpublishNotify + StreamEOF (RTMP 7.1.7), then FIN.
     conn.session.sendStreamEof(conn.streamId);
     return conn.session.takeOutput();
   });
-  const output: StreamOutput = { protocol: 'rtmp', id: `${conn.id}-play-${conn.streamId}`, sink };
+  const id = `${conn.id}-play-${conn.streamId}`;
+  const output: StreamOutput = { protocol: 'rtmp', id, sink, receive };
   viewers.add(output, stream);
   return () => viewers.remove(output);
 }

@@ -41,6 +41,7 @@ export const StatusCode = {
   PlayPublishNotify: 'NetStream.Play.PublishNotify',
   PauseNotify: 'NetStream.Pause.Notify',
   UnpauseNotify: 'NetStream.Unpause.Notify',
+  SeekNotify: 'NetStream.Seek.Notify',
 } as const;
 
 /** Message stream id of every message the hub sends to RTMP players (see rtmp-session.ts). */

@@ -4,6 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import type { MediaSelection } from '../hub/stream-output.js';
 import type { PublishTarget } from '../publish-target.js';
 import type { RtmpIngest } from './rtmp-ingest.js';
 import { RtmpServerSession } from './rtmp-session.js';
@@ -33,6 +34,8 @@ export class RtmpConnection {
   publishing: Publishing | undefined;
   /** Plays (waiting, subscribed or paused) by message stream id. */
   readonly plays = new Map<number, Play>();
+  /** receiveAudio / receiveVideo choices by message stream id (read by the hub as it sends). */
+  private readonly selections = new Map<number, MediaSelection>();
   closed = false;
   /** Hard deadline for handshake + connect + publish/play (cleared once one is accepted). */
   setupDeadline: NodeJS.Timeout | undefined;
@@ -43,6 +46,16 @@ export class RtmpConnection {
     readonly log: Logger,
   ) {
     this.id = `rtmp-${id}`;
+  }
+
+  /** The media selection of a message stream: everything until the client says otherwise. */
+  selection(streamId: number): MediaSelection {
+    let selection = this.selections.get(streamId);
+    if (selection === undefined) {
+      selection = { audio: true, video: true };
+      this.selections.set(streamId, selection);
+    }
+    return selection;
   }
 
   /** Writes whatever the session has queued, in one corked batch. */

@@ -150,6 +150,7 @@ export class RtmpPlays {
   private subscribe(conn: RtmpConnection, streamId: number, stream: ViewableStream): () => void {
     return startRtmpPlay({
       conn: { id: conn.id, socket: conn.socket, session: conn.session, streamId },
+      receive: conn.selection(streamId),
       stream,
       viewers: this.options.viewers,
     });

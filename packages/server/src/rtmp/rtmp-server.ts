@@ -184,6 +184,10 @@ export class RtmpServer {
         return this.plays.stop(conn, event.streamId);
       case 'pause':
         return this.plays.pause(conn, event.streamId, event.paused);
+      case 'receive':
+        conn.selection(event.streamId)[event.kind] = event.enabled;
+        conn.log.debug({ streamId: event.streamId, [event.kind]: event.enabled }, 'receive');
+        return;
       case 'error':
         conn.log.warn({ err: event.error }, 'protocol error');
         conn.flush();

@@ -59,7 +59,7 @@ export interface CommandContext {
 }
 
 /** Commands that need no reply (NetStream notifications and replies to our own calls). */
-const SILENT = new Set(['receiveAudio', 'receiveVideo', '_result', '_error', 'onStatus']);
+const SILENT = new Set(['_result', '_error', 'onStatus']);
 
 export function handleCommand(
   ctx: CommandContext,
@@ -102,6 +102,10 @@ export function handleCommand(
     case 'pause':
     case 'pauseRaw': // what Flash Player's NetStream sends; same arguments
       return pause(ctx, streamId, cmd, events);
+    case 'receiveAudio':
+      return receive(ctx, streamId, 'audio', cmd, events);
+    case 'receiveVideo':
+      return receive(ctx, streamId, 'video', cmd, events);
     case 'FCUnpublish':
       return fcUnpublish(ctx, cmd, events);
     case 'closeStream':
@@ -244,6 +248,28 @@ function pause(
     CONTROL_CHUNK_STREAM_ID,
   );
   status(ctx, streamId, 'status', StatusCode.UnpauseNotify, `Unpaused ${stream.name}.`);
+}
+
+/**
+ * 7.2.2.4-5: receiveAudio(flag) / receiveVideo(flag). The glue filters that media for this
+ * message stream (set before or during play, for the stream's life). No reply to false;
+ * to true the spec's NetStream.Seek.Notify and NetStream.Play.Start when the stream is playing.
+ * Not an error on a stream that is not playing (Flash may call it any time).
+ */
+function receive(
+  ctx: CommandContext,
+  streamId: number,
+  kind: 'audio' | 'video',
+  cmd: RtmpCommand,
+  events: RtmpSessionEvent[],
+): void {
+  const stream = ctx.streams.get(streamId);
+  if (stream === undefined) return;
+  const enabled = cmd.args[0] !== false;
+  events.push({ type: 'receive', streamId, kind, enabled });
+  if (!enabled || stream.state !== 'playing') return;
+  status(ctx, streamId, 'status', StatusCode.SeekNotify, `Seeking ${stream.name}.`);
+  status(ctx, streamId, 'status', StatusCode.PlayStart, `Started playing ${stream.name}.`);
 }
 
 /** FCUnpublish(name): ends the publishing stream of that name, if any. */

@@ -32,6 +32,8 @@ export type RtmpSessionEvent =
   /** Audio (8), video (9) or data (18) of a publishing stream; timestamp extended past 2^32. */
   | { type: 'media'; streamId: number; message: RtmpMessage }
   | { type: 'pause'; streamId: number; paused: boolean; timeMs: number }
+  /** receiveAudio / receiveVideo (7.2.2.4-5): whether this message stream wants that media. */
+  | { type: 'receive'; streamId: number; kind: 'audio' | 'video'; enabled: boolean }
   | { type: 'unpublish'; streamId: number }
   | { type: 'stop-play'; streamId: number }
   | { type: 'close' }

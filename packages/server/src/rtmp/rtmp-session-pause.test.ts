@@ -159,3 +159,44 @@ describe('RtmpServerSession play held by the glue', () => {
     expect(p.server.close().map((e) => e.type)).toEqual(['stop-play', 'close']);
   });
 });
+
+describe('RtmpServerSession receiveAudio / receiveVideo (RTMP 7.2.2.4-5)', () => {
+  it('false: an event for the glue and no reply; true: Seek.Notify and Play.Start', () => {
+    const p = playing(31);
+    const before = p.clientEvents.length;
+    p.client.call('receiveVideo', null, [false], 1);
+    p.pump();
+    expect(replies(p.clientEvents.slice(before))).toEqual([]);
+    p.client.call('receiveVideo', null, [true], 1);
+    p.client.call('receiveAudio', null, [false], 1);
+    p.pump();
+    expect(replies(p.clientEvents.slice(before))).toEqual([
+      'NetStream.Seek.Notify',
+      'NetStream.Play.Start',
+    ]);
+    expect(p.serverEvents.filter((e) => e.type === 'receive')).toEqual([
+      { type: 'receive', streamId: 1, kind: 'video', enabled: false },
+      { type: 'receive', streamId: 1, kind: 'video', enabled: true },
+      { type: 'receive', streamId: 1, kind: 'audio', enabled: false },
+    ]);
+    expect(p.clientEvents.some((e) => e.type === 'result' && !e.ok)).toBe(false);
+  });
+
+  it('before play it is remembered by the glue and answered with nothing', () => {
+    const p = new Pair(32).connected();
+    p.client.createStream();
+    p.pump();
+    const before = p.clientEvents.length;
+    p.client.call('receiveAudio', null, [true], 1);
+    p.pump();
+    expect(replies(p.clientEvents.slice(before))).toEqual([]);
+    expect(p.serverEvents.filter((e) => e.type === 'receive')).toEqual([
+      { type: 'receive', streamId: 1, kind: 'audio', enabled: true },
+    ]);
+    // On a message stream that was never created: ignored, not an error.
+    p.client.call('receiveVideo', null, [false], 7);
+    p.pump();
+    expect(p.serverEvents.filter((e) => e.type === 'receive')).toHaveLength(1);
+    expect(p.clientEvents.some((e) => e.type === 'result' && !e.ok)).toBe(false);
+  });
+});
