@@ -113,19 +113,13 @@ export async function serveHlsPlaylist(
 function lookup(live: HlsLive, file: HlsFile): Uint8Array | 'wait' | undefined {
   if (file.type === 'init') return live.cmaf.window.init(file.mapId);
   const window = file.type === 'segment-ts' ? live.ts.window : live.cmaf.window;
-  const segment = window.segment(file.msn);
   if (file.type === 'part') {
-    const found = segment?.parts[file.part];
+    const found = window.part(file.serial);
     if (found !== undefined) return found.bytes;
-    if (window.ended) return undefined;
-    // The preload-hinted part (bis 4.4.5.3): the next part of the open segment or the first
-    // of the next one. Anything further is not promised.
-    const open = window.open;
-    const next =
-      (open !== undefined && open.msn === file.msn && open.parts.length === file.part) ||
-      (file.msn === window.lastMsn + 1 && file.part === 0);
-    return next ? 'wait' : undefined;
+    // The preload-hinted part (bis 4.4.5.3), the next one to come; nothing further is promised.
+    return !window.ended && file.serial === window.nextPartSerial ? 'wait' : undefined;
   }
+  const segment = window.segment(file.msn);
   if (segment?.complete === true) return segment.bytes;
   return segment !== undefined && !window.ended ? 'wait' : undefined;
 }

@@ -8,16 +8,14 @@ export type HlsFile =
   | { type: 'init'; mapId: number }
   | { type: 'segment-mp4'; msn: number }
   | { type: 'segment-ts'; msn: number }
-  | { type: 'part'; msn: number; part: number };
+  /** Parts are numbered across the stream instance (HlsPart.serial), not per segment. */
+  | { type: 'part'; serial: number };
 
 const PATTERNS: readonly [RegExp, (m: RegExpExecArray) => HlsFile][] = [
   [/^init-(\d{1,9})\.mp4$/, (m) => ({ type: 'init', mapId: Number(m[1]) })],
   [/^seg-(\d{1,12})\.m4s$/, (m) => ({ type: 'segment-mp4', msn: Number(m[1]) })],
   [/^seg-(\d{1,12})\.ts$/, (m) => ({ type: 'segment-ts', msn: Number(m[1]) })],
-  [
-    /^part-(\d{1,12})-(\d{1,6})\.m4s$/,
-    (m) => ({ type: 'part', msn: Number(m[1]), part: Number(m[2]) }),
-  ],
+  [/^part-(\d{1,15})\.m4s$/, (m) => ({ type: 'part', serial: Number(m[1]) })],
 ];
 
 export function hlsFileName(file: HlsFile): string {
@@ -29,7 +27,7 @@ export function hlsFileName(file: HlsFile): string {
     case 'segment-ts':
       return `seg-${file.msn}.ts`;
     case 'part':
-      return `part-${file.msn}-${file.part}.m4s`;
+      return `part-${file.serial}.m4s`;
   }
 }
 

@@ -39,7 +39,7 @@ export function playlistView(window: SegmentWindow, options: PlaylistViewOptions
   const partsOf = (s: HlsSegment): PartialSegment[] =>
     ll && s.startMs >= partsFrom
       ? s.parts.map((p) => ({
-          uri: base + hlsFileName({ type: 'part', msn: s.msn, part: p.index }),
+          uri: base + hlsFileName({ type: 'part', serial: p.serial }),
           duration: p.durationMs / 1000,
           independent: p.independent,
         }))
@@ -89,13 +89,11 @@ export function playlistView(window: SegmentWindow, options: PlaylistViewOptions
     );
   }
   if (!window.ended) {
-    const next =
-      open !== undefined
-        ? { msn: open.msn, part: open.parts.length }
-        : { msn: window.lastMsn + 1, part: 0 };
+    // The next part by serial: it exists soon whether it extends the open segment or opens the
+    // next one, so a client's preloaded request always gets it (bis 4.4.5.3).
     playlist.preloadHints.push({
       type: 'PART',
-      uri: base + hlsFileName({ type: 'part', ...next }),
+      uri: base + hlsFileName({ type: 'part', serial: window.nextPartSerial }),
     });
   }
   return playlist;

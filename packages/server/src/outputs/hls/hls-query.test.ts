@@ -36,12 +36,13 @@ describe('HLS file names', () => {
       { type: 'init', mapId: 3 },
       { type: 'segment-mp4', msn: 0 },
       { type: 'segment-ts', msn: 123456 },
-      { type: 'part', msn: 7, part: 11 },
+      { type: 'part', serial: 7011 },
     ];
     for (const file of files) expect(parseHlsFileName(hlsFileName(file))).toEqual(file);
     for (const bad of [
       'seg-1.mp4',
-      'part-1.m4s',
+      'part-1-2.m4s',
+      'part-.m4s',
       'init-.mp4',
       '../seg-1.ts',
       'seg-1.ts.bak',

@@ -90,8 +90,9 @@ describe('playlistView', () => {
       's/hls/e1/seg-2.m4s',
     ]);
     expect(parsed.segments[0]?.map?.uri).toBe('s/hls/e1/init-1.mp4');
-    expect(parsed.partialSegment?.parts.map((p) => p.uri)).toEqual(['s/hls/e1/part-3-0.m4s']);
-    expect(parsed.preloadHints[0]?.uri).toBe('s/hls/e1/part-3-1.m4s');
+    // Parts are named by serial across segments: 3 segments of 2 parts came before.
+    expect(parsed.partialSegment?.parts.map((p) => p.uri)).toEqual(['s/hls/e1/part-6.m4s']);
+    expect(parsed.preloadHints[0]?.uri).toBe('s/hls/e1/part-7.m4s');
   });
 
   it('a delta update skips segments older than CAN-SKIP-UNTIL', () => {
@@ -117,5 +118,30 @@ describe('playlistView', () => {
     expect(text).not.toContain('PRELOAD-HINT');
     expect(text).toContain('seg-1.ts');
     expect(text.trim().endsWith('#EXT-X-ENDLIST')).toBe(true);
+  });
+});
+
+describe('preload hint', () => {
+  const timing = { segmentMs: 1000, partTargetMs: 500 };
+  const hintOf = (window: SegmentWindow): string | undefined =>
+    parseMediaPlaylist(writeMediaPlaylist(playlistView(window, { kind: 'cmaf', timing, base: '' })))
+      .preloadHints[0]?.uri;
+
+  it('names the next part, which exists next even when a keyframe closes the segment first', () => {
+    const window = new SegmentWindow({ windowSegments: 4 });
+    window.addInit(1, new Uint8Array(8));
+    window.openSegment({ startMs: 0, programDateTime: 0, discontinuity: false, mapId: 1 });
+    window.addPart(part(500, true));
+    expect(hintOf(window)).toBe('part-1.m4s');
+    // The segment closes before a second part: the hinted part is the next segment's first.
+    window.completeOpen(new Uint8Array(6), 500);
+    expect(hintOf(window)).toBe('part-1.m4s');
+    window.openSegment({ startMs: 500, programDateTime: 0, discontinuity: false, mapId: 1 });
+    window.addPart(part(500, true));
+    expect(window.part(1)?.bytes).toEqual(new Uint8Array([1, 2, 3]));
+    expect(window.segment(1)?.parts[0]?.serial).toBe(1);
+    expect(window.part(0)?.index).toBe(0);
+    expect(window.part(2)).toBeUndefined();
+    expect(hintOf(window)).toBe('part-2.m4s');
   });
 });

@@ -10,6 +10,11 @@
 export interface HlsPart {
   /** Position within its segment, from 0. */
   index: number;
+  /**
+   * Position in the whole stream instance, from 0: what the part's URI names. The preload hint
+   * names the next serial, which comes true whether the next part opens a new segment or not.
+   */
+  serial: number;
   durationMs: number;
   /** Starts with a random access point (EXT-X-PART INDEPENDENT=YES). */
   independent: boolean;
@@ -68,6 +73,8 @@ export class SegmentWindow {
   private readonly windowSegments: number;
   private readonly lingerSegments: number;
   private readonly partSegments: number;
+  /** Serial the next part will get (HlsPart.serial). */
+  private nextPart = 0;
   private readonly onSegment: ((segment: HlsSegment) => void) | undefined;
   private readonly onInit: ((id: number, bytes: Uint8Array) => void) | undefined;
   /** Oldest first; the last one may be open. Includes the lingering ones. */
@@ -102,6 +109,22 @@ export class SegmentWindow {
     return last !== undefined && !last.complete ? last : undefined;
   }
 
+  /** Serial of the part to come next (the preload hint's target). */
+  get nextPartSerial(): number {
+    return this.nextPart;
+  }
+
+  /** A part still held (parts of older segments are dropped), by its serial. */
+  part(serial: number): HlsPart | undefined {
+    for (let i = this.held.length - 1; i >= 0; i--) {
+      const parts = this.held[i]?.parts ?? [];
+      const first = parts[0];
+      if (first === undefined || serial < first.serial) continue;
+      return parts[serial - first.serial];
+    }
+    return undefined;
+  }
+
   /** Starts a new segment (the open one, if any, must be completed first). */
   openSegment(start: SegmentStart): HlsSegment {
     if (this.open !== undefined) throw new Error('complete the open segment first');
@@ -118,10 +141,10 @@ export class SegmentWindow {
     return segment;
   }
 
-  addPart(part: Omit<HlsPart, 'index'>): void {
+  addPart(part: Omit<HlsPart, 'index' | 'serial'>): void {
     const segment = this.open;
     if (segment === undefined) throw new Error('no open segment');
-    segment.parts.push({ ...part, index: segment.parts.length });
+    segment.parts.push({ ...part, index: segment.parts.length, serial: this.nextPart++ });
     segment.durationMs += part.durationMs;
     this.notify();
   }
