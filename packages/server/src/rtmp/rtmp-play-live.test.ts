@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCommand } from '../../../../e2e/support/run-command.js';
+import { sleep, until } from '../../../../e2e/support/wait-until.js';
 import { RtmpTestClient, closesWithin } from '../../../../e2e/support/rtmp-test-client.js';
 import type { RtmpClientEvent } from './rtmp-client-session.js';
 import { StreamRegistry } from '../hub/stream-registry.js';
@@ -24,16 +25,6 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
   await Promise.all(rtmpServers.splice(0).map((s) => s.close(100)));
 });
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, test: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 const isStatus = (code: string) => (e: RtmpClientEvent) =>
   e.type === 'status' && e.info.code === code;

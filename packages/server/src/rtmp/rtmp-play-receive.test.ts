@@ -4,6 +4,7 @@
  * player of the same stream keeps getting everything meanwhile.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../../../e2e/support/wait-until.js';
 import { RtmpTestClient } from '../../../../e2e/support/rtmp-test-client.js';
 import type { RtmpClientEvent } from './rtmp-client-session.js';
 import type { TidecastServer } from '../server.js';
@@ -16,16 +17,6 @@ afterEach(async () => {
   for (const c of clients.splice(0)) c.destroy();
   await Promise.all(servers.splice(0).map((s) => s.stop()));
 });
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, test: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** Media messages of one RTMP type (8 audio, 9 video) among `events`. */
 function media(events: readonly RtmpClientEvent[], typeId: number): Uint8Array[] {

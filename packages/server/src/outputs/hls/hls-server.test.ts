@@ -81,6 +81,20 @@ async function text(url: string): Promise<{ status: number; body: string; header
   return { status: res.status, body: await res.text(), headers: res.headers };
 }
 
+/** The playlist once it contains `marker` (polled every 100 ms, up to 10 s). */
+async function playlistWith(
+  url: string,
+  marker: string,
+): Promise<{ status: number; body: string }> {
+  let playlist = await text(url);
+  const until = Date.now() + 10_000;
+  while (!playlist.body.includes(marker) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    playlist = await text(url);
+  }
+  return playlist;
+}
+
 /** EXT-X-PART URIs of segment `msn` in a media playlist (complete or the open one). */
 function partsOfSegment(body: string, msn: number): string[] {
   const parsed = parseMediaPlaylist(body);
@@ -192,12 +206,7 @@ describe('server HLS: LL-HLS delivery directives', () => {
     const { ports, base } = await startTestServer(servers, { hls: HLS });
     const publisher = publishTestPattern(ports.rtmpPort, 'live/ll', 8);
     try {
-      let first = await text(`${base}/live/ll.m3u8`);
-      const until = Date.now() + 10_000;
-      while (!first.body.includes('#EXTINF') && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 100));
-        first = await text(`${base}/live/ll.m3u8`);
-      }
+      const first = await playlistWith(`${base}/live/ll.m3u8`, '#EXTINF');
       const sequence = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(first.body)?.[1]);
       const segments = first.body
         .split('\n')
@@ -228,12 +237,7 @@ describe('server HLS: LL-HLS delivery directives', () => {
     const { ports, base } = await startTestServer(servers, { hls: HLS });
     const publisher = publishTestPattern(ports.rtmpPort, 'live/hint', 8);
     try {
-      let playlist = await text(`${base}/live/hint.m3u8`);
-      const until = Date.now() + 10_000;
-      while (!playlist.body.includes('#EXT-X-PART:') && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 100));
-        playlist = await text(`${base}/live/hint.m3u8`);
-      }
+      let playlist = await playlistWith(`${base}/live/hint.m3u8`, '#EXT-X-PART:');
       // Follow the hints part after part across several segment boundaries (1 s segments,
       // 300 ms parts): each hinted request is held until its part exists, then answered.
       const firstOfSegment: string[] = [];
